@@ -1,0 +1,22 @@
+"""Where things live and the limits the pipeline enforces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+REFERENCE = SCHEMAS / "reference"
+RAW = ROOT / "raw"
+OUTPUT = ROOT / "output"
+
+DATASET_NAME = "kazakhstan-diplomatic-releases"
+
+# Files larger than this are quarantined as `too_large` without being read whole.
+MAX_RAW_BYTES = 8 * 1024 * 1024
+# Kazakhstan declared independence on this day: an earlier release date is out of range.
+INDEPENDENCE = "1991-12-16"
+# Publication may lag the event by a few days; created_at earlier than this is a conflict.
+CREATED_AT_TOLERANCE_DAYS = 3
+# Releases per Prefect task: large enough to amortise ~20 ms of task overhead.
+BATCH_SIZE = 250

@@ -1,0 +1,1 @@
+"""Extract: normalised releases in, table rows out. No Prefect here."""

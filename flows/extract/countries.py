@@ -1,0 +1,42 @@
+"""Countries named in a text, by name, short name or demonym, as ISO 3166-1 alpha-3."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from flows.extract.gazetteer import Gazetteer, Hit
+from flows.reference import country_forms
+
+# "Georgia" is also a US state: it is the state when a US city, "US"/"USA" or "state"
+# stands right beside it ("Atlanta, Georgia", "Georgia, USA", "the state of Georgia").
+_US_STATE_CONTEXT = re.compile(
+    r"(?:\b(?:Atlanta|Savannah|Augusta|Athens|Macon|Columbus)\s*,\s*$|\bstate of\s+$"
+    r"|\bU\.?S\.?\s+state\s+(?:of\s+)?$)"
+)
+_US_STATE_AFTER = re.compile(
+    r"^\s*(?:,\s*(?:USA|U\.S\.A?\.?|United States)\b|\s*\(U\.?S\.?\)|\s+state\b)"
+)
+_AMBIGUOUS = {"Georgia": (_US_STATE_CONTEXT, _US_STATE_AFTER)}
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    forms = dict(country_forms())
+    # Possessive and plural forms are generated, not listed: "Kazakhstan's", "Kazakhs".
+    extra = {}
+    for form, code in forms.items():
+        if " " not in form and form[:1].isupper():
+            extra.setdefault(f"{form}’s", code)
+            extra.setdefault(f"{form}'s", code)
+    return Gazetteer({**extra, **forms}.items())
+
+
+def find_countries(text: str) -> Iterator[Hit]:
+    for hit in _gazetteer().find(text):
+        rule = _AMBIGUOUS.get(hit.surface)
+        if rule and (rule[0].search(text[max(0, hit.start - 40): hit.start])
+                     or rule[1].match(text[hit.end: hit.end + 30])):
+            continue
+        yield hit

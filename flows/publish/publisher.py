@@ -1,0 +1,122 @@
+"""Validate, write into a staging folder, and swap it in: all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows import schema
+from flows.publish import atomic, package, version
+from flows.publish.tables import write_table
+from flows.validate.run import Outcome, validate
+
+
+@dataclass
+class Published:
+    ok: bool
+    out_dir: Path
+    report_dir: Path
+    outcome: Outcome
+    version: str | None = None
+    changed: bool = False
+
+
+def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome) -> None:
+    for table, by_row in outcome.flags.items():
+        rows = tables[table]
+        for i, flags in by_row.items():
+            rows[i]["flags"] = sorted(set(rows[i]["flags"]) | flags)
+
+
+def check(tables: dict[str, list[dict[str, Any]]], staging: Path, *,
+          build_date: dt.date) -> Outcome:
+    """Validate `tables`, apply soft flags to their rows, write the report into `staging`."""
+    outcome = validate(tables, build_date=build_date, report_dir=staging / "validation")
+    _apply_flags(tables, outcome)
+    return outcome
+
+
+def reject(staging: Path, out_dir: Path) -> Path:
+    """Keep a failed build's report beside the output, leaving the output untouched."""
+    rejected = out_dir.with_name(f"{out_dir.name}.rejected")
+    shutil.rmtree(rejected, ignore_errors=True)
+    staging.rename(rejected)
+    return rejected / "validation"
+
+
+def content_fingerprint(out_dir: Path) -> str:
+    """Hash of every published table file: equal fingerprints, equal data."""
+    h = hashlib.sha256()
+    for name in schema.tables():
+        for ext in ("parquet", "csv"):
+            h.update(f"{name}.{ext}:{package.file_sha256(out_dir / f'{name}.{ext}')}\n".encode())
+    return h.hexdigest()
+
+
+def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path, *,
+           created: str, root_package: Path | None = None) -> tuple[str, bool]:
+    """Write the tables and datapackage.json into `staging` and swap it in for `out_dir`.
+
+    Returns (version, changed). A build whose tables equal the published ones changes nothing:
+    the version and `created` stay, and the staging folder is dropped.
+    """
+    for name in schema.tables():
+        write_table(name, tables[name], staging)
+    content = content_fingerprint(staging)
+    prev = version.read_previous(out_dir)
+    new_version, changed = version.bump(
+        prev, content=content, release_ids={r["release_id"] for r in tables["releases"]})
+    if not changed:
+        shutil.rmtree(staging, ignore_errors=True)
+        return new_version, False
+    extra = {
+        "x-content": content,
+        "x-contract": version.contract(),
+        "x-validation": {"success": True, "report": "validation/index.html",
+                         "summary": "validation/summary.json"},
+    }
+    desc = package.descriptor(staging, version=new_version, created=created, extra=extra)
+    package.write(staging / "datapackage.json", desc)
+    atomic.swap_in(staging, out_dir)
+    if root_package is not None:
+        prefix = out_dir.relative_to(root_package.parent.resolve()).as_posix() + "/"
+        extra["x-validation"] = {"success": True, "report": f"{prefix}validation/index.html",
+                                 "summary": f"{prefix}validation/summary.json"}
+        root = package.descriptor(out_dir, version=new_version, created=created, prefix=prefix,
+                                  extra=extra)
+        atomic.replace_file(root_package, (json.dumps(root, indent=2, ensure_ascii=False)
+                                           + "\n").encode("utf-8"))
+    return new_version, True
+
+
+def publish(
+    tables: dict[str, list[dict[str, Any]]],
+    out_dir: Path,
+    *,
+    build_date: dt.date,
+    created: str,
+    root_package: Path | None = None,
+) -> Published:
+    """Publish `tables` into `out_dir` (and `root_package`) only if validation passes.
+
+    On a hard validation failure nothing in `out_dir` changes; the report goes to
+    `<out_dir>.rejected/validation/`.
+    """
+    out_dir = out_dir.resolve()
+    atomic.clean_stale(out_dir)
+    staging = atomic.staging_dir(out_dir)
+    try:
+        outcome = check(tables, staging, build_date=build_date)
+        if not outcome.success:
+            return Published(False, out_dir, reject(staging, out_dir), outcome)
+        new_version, changed = commit(tables, staging, out_dir, created=created,
+                                      root_package=root_package)
+        return Published(True, out_dir, out_dir / "validation", outcome, new_version, changed)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,133 @@
+"""The pipeline's stages as plain functions over batches; `flows.pipeline` wraps them in Prefect.
+
+raw/ -> discover -> normalise -> extract -> deduplicate -> validate -> publish
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.config import MAX_RAW_BYTES
+from flows.extract.release import extract_release
+from flows.normalise import Normalised, Rejected, normalise
+
+# Files in raw/ that are not releases: maintainers' notes and the corrections table.
+NOT_RELEASES = {"corrections.csv", "README.md", "README.txt"}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    rel: str  # relative to raw/, "/"-separated
+    size: int
+    symlink: str | None = None  # the link's target, for links (never followed)
+
+
+def discover(raw_dir: Path) -> list[RawFile]:
+    """Every candidate release under raw/, sorted by relative path; links are not followed."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in filenames:
+            if name.startswith(".") or name in NOT_RELEASES:
+                continue
+            p = base / name
+            rel = p.relative_to(raw_dir).as_posix()
+            if p.is_symlink():
+                out.append(RawFile(p, rel, 0, os.readlink(p)))
+            elif p.is_file():
+                out.append(RawFile(p, rel, p.stat().st_size))
+        for d in list(dirnames):  # a linked folder is listed, not walked
+            if (base / d).is_symlink():
+                dirnames.remove(d)
+                rel = (base / d).relative_to(raw_dir).as_posix()
+                out.append(RawFile(base / d, rel, 0, os.readlink(base / d)))
+    return sorted(out, key=lambda f: f.rel)
+
+
+def _stream_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_one(f: RawFile, max_bytes: int = MAX_RAW_BYTES) -> Normalised | Rejected:
+    if f.symlink is not None:
+        digest = hashlib.sha256(os.fsencode(f.symlink)).hexdigest()
+        return Rejected(f.rel, digest, "symlink", f"This is a symbolic link to {f.symlink!r}; "
+                        "links are never followed: copy the file itself into raw/.")
+    if f.size > max_bytes:
+        return Rejected(f.rel, _stream_sha256(f.path), "too_large",
+                        f"The file has {f.size:,} bytes, over the limit of {max_bytes:,}: a press "
+                        "release is far smaller, so check what the crawler saved.")
+    return normalise(f.path.read_bytes(), f.rel)
+
+
+def normalise_batch(files: list[RawFile]) -> list[Normalised | Rejected]:
+    return [read_one(f) for f in files]
+
+
+def extract_batch(docs: list[Normalised | Rejected]) -> list[dict[str, Any] | Rejected]:
+    out: list[dict[str, Any] | Rejected] = []
+    for d in docs:
+        if isinstance(d, Rejected):
+            out.append(d)
+        else:
+            row = extract_release(d)
+            row["_raw_sha256"] = d.raw_sha256  # for the quarantine row, should it be a duplicate
+            out.append(row)
+    return out
+
+
+def _metadata_score(row: dict[str, Any]) -> int:
+    keys = ("title", "release_date", "dateline_place", "created_at", "publisher", "section")
+    return sum(row.get(k) is not None for k in keys)
+
+
+def deduplicate(
+    items: list[dict[str, Any] | Rejected],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(releases, quarantine rows): byte-identical files and identical bodies are kept once.
+
+    Of a group of duplicates the release with the most metadata is kept (then the first by
+    path); the others go to quarantine with `duplicate_of`.
+    """
+    quarantine = [vars(r).copy() for r in items if isinstance(r, Rejected)]
+    rows = [r for r in items if not isinstance(r, Rejected)]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        key = hashlib.sha256(" ".join(r["body"].split()).casefold().encode()).hexdigest()
+        groups.setdefault(key, []).append(r)
+    releases = []
+    for group in groups.values():
+        group.sort(key=lambda r: (-_metadata_score(r), r["source_file"]))
+        kept = group[0]
+        releases.append(kept)
+        for dup in group[1:]:
+            same_bytes = dup["release_id"] == kept["release_id"]
+            quarantine.append({
+                "source_file": dup["source_file"],
+                "raw_sha256": dup["_raw_sha256"],
+                "reason": "duplicate",
+                "detail": (f"Byte-identical to {kept['source_file']}." if same_bytes else
+                           f"Same release text as {kept['source_file']}, which has as much or "
+                           "more metadata and is kept."),
+                "duplicate_of": kept["release_id"],
+            })
+    for r in releases:
+        r.pop("_raw_sha256", None)
+    releases.sort(key=lambda r: r["release_id"])
+    quarantine.sort(key=lambda r: r["source_file"])
+    return releases, quarantine
+
+
+def flag_counts(releases: list[dict[str, Any]]) -> dict[str, int]:
+    return dict(sorted(Counter(f for r in releases for f in r["flags"]).items()))

@@ -1,0 +1,213 @@
+"""Run the generated suites with Great Expectations; write Data Docs and a JSON summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flows import schema
+from flows.publish.tables import arrow_table
+from flows.validate.suites import Rule, describe, expectation, rules
+
+# Columns computed for validation only, never published.
+DERIVED = {
+    "releases": {
+        "created_lag_days": lambda df: (
+            pd.to_datetime(df["created_at"]).dt.normalize()
+            - pd.to_datetime(df["release_date"])
+        ).dt.days,
+    },
+}
+KEYS = {"releases": "release_id", "quarantine": "source_file"}
+
+
+@dataclass
+class Outcome:
+    success: bool
+    failed: list[str] = field(default_factory=list)  # hard failures, described
+    warnings: list[str] = field(default_factory=list)  # soft failures, described
+    flags: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # table -> row -> flags
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def frames(tables: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
+    """The batches to validate: each table, its list columns' items, its derived columns."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, rows in tables.items():
+        df = arrow_table(name, rows).to_pandas()
+        out[name] = df
+        for f in schema.load(name)["fields"]:
+            if f["type"] == "list":
+                items = [(i, v) for i, vs in enumerate(df[f["name"]]) for v in vs]
+                out[f"{name}.{f['name']}"] = pd.DataFrame(items, columns=["row", "value"])
+        if name in DERIVED:
+            derived = pd.DataFrame(index=df.index)
+            for col, fn in DERIVED[name].items():
+                derived[col] = fn(df) if len(df) else pd.Series(dtype="float64")
+            out[f"{name}.derived"] = derived
+    return out
+
+
+def _ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for name, rows in tables.items():
+        pk = schema.load(name).get("primaryKey", [])
+        if len(pk) == 1:
+            ids[f"{name}.{pk[0]}"] = {r[pk[0]] for r in rows}
+            ids[name] = ids[f"{name}.{pk[0]}"]
+    return ids
+
+
+def all_rules(tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[Rule]:
+    ids = _ids(tables)
+    out: list[Rule] = []
+    seen: set[str] = set()  # a suite keeps equal expectations once, so must we
+    for name in tables:
+        derived = set(DERIVED.get(name, {}))
+        for r in rules(name, build_date=build_date, ids=ids):
+            if r.batch == name and r.kwargs.get("column") in derived:
+                r = Rule(f"{name}.derived", r.type, r.kwargs, r.severity, r.flag, r.description)
+            key = json.dumps([r.batch, r.type, r.kwargs], sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+    return out
+
+
+def _context(docs_dir: Path | None) -> Any:
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    if docs_dir is not None:
+        ctx.add_data_docs_site(site_name="kzdiplo", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    return ctx
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
+             report_dir: Path | None) -> Outcome:
+    """Validate every table; soft failures become row flags, hard ones fail the outcome."""
+    import great_expectations as gx
+
+    ctx = _context(report_dir / "data_docs" if report_dir else None)
+    batches = frames(tables)
+    by_batch: dict[str, list[Rule]] = defaultdict(list)
+    for r in all_rules(tables, build_date.isoformat()):
+        by_batch[r.batch].append(r)
+    source = ctx.data_sources.add_pandas("kzdiplo")
+    outcome = Outcome(success=True)
+    records = []
+    for batch, batch_rules in by_batch.items():
+        df = batches[batch]
+        suite = ctx.suites.add(gx.ExpectationSuite(name=batch))
+        for i, r in enumerate(batch_rules):
+            suite.add_expectation(expectation(r, index=i))
+        definition = source.add_dataframe_asset(batch).add_batch_definition_whole_dataframe(batch)
+        vd = ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=batch, data=definition, suite=suite))
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="docs")] if report_dir else []
+        cp = ctx.checkpoints.add(gx.Checkpoint(
+            name=f"check-{batch}", validation_definitions=[vd], actions=actions,
+            result_format={"result_format": "COMPLETE"}))
+        result = next(iter(cp.run(batch_parameters={"dataframe": df}).run_results.values()))
+        by_index = {res.expectation_config.meta["rule"]: res for res in result.results}
+        for i, r in enumerate(batch_rules):
+            res = by_index[i]
+            table = batch.split(".")[0]
+            unexpected = res.result.get("unexpected_index_list") or []
+            rows = [int(i) for i in unexpected]
+            if batch.endswith(".derived") or batch == table:
+                row_keys = [str(batches[table][KEYS[table]].iloc[i]) for i in rows[:20]]
+            else:
+                row_keys = [str(batches[table][KEYS[table]].iloc[int(df["row"].iloc[i])])
+                            for i in rows[:20]]
+            error = res.exception_info.get("exception_message") if not res.success else None
+            records.append({
+                "batch": batch, "expectation": r.type, "column": r.kwargs.get("column"),
+                "severity": r.severity, "flag": r.flag, "description": r.description,
+                "success": bool(res.success),
+                "unexpected_count": res.result.get("unexpected_count", 0 if res.success else None),
+                "unexpected_rows": row_keys,
+                "unexpected_values": _jsonable(res.result.get("partial_unexpected_list", [])[:10]),
+                "error": error,
+            })
+            if res.success:
+                continue
+            text = describe(r) + (f" [{error}]" if error else "") + (
+                f" (rows: {', '.join(row_keys[:5])})" if row_keys else "")
+            if r.severity == "soft":
+                outcome.warnings.append(text)
+                if r.flag and table in tables and "flags" in schema.field_names(table):
+                    for i in rows:
+                        outcome.flags.setdefault(table, {}).setdefault(i, set()).add(r.flag)
+            else:
+                outcome.success = False
+                outcome.failed.append(text)
+    outcome.summary = {
+        "success": outcome.success,
+        "build_date": build_date.isoformat(),
+        "great_expectations_version": gx.__version__,
+        "rows": {name: len(rows) for name, rows in tables.items()},
+        "expectations": len(records),
+        "hard_failures": outcome.failed,
+        "soft_failures": outcome.warnings,
+        "results": records,
+    }
+    if report_dir:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "summary.json").write_text(
+            json.dumps(outcome.summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (report_dir / "index.html").write_text(_index_html(outcome), encoding="utf-8")
+    return outcome
+
+
+def _index_html(outcome: Outcome) -> str:
+    """A one-page verdict that links to the Great Expectations Data Docs."""
+    from html import escape
+
+    rows = "".join(
+        f"<tr class='{'ok' if r['success'] else r['severity']}'><td>{escape(r['batch'])}</td>"
+        f"<td>{escape(r['expectation'])}</td><td>{escape(str(r['column'] or ''))}</td>"
+        f"<td>{escape(r['severity'])}</td><td>{'pass' if r['success'] else 'FAIL'}</td>"
+        f"<td>{r['unexpected_count'] or ''}</td><td>{escape(r['description'])}</td></tr>"
+        for r in outcome.summary["results"]
+    )
+    verdict = "PASSED" if outcome.success else "FAILED"
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>Validation {verdict}</title><style>
+body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:3px 6px;font-size:13px}}
+tr.hard td{{background:#fdd}}tr.soft td{{background:#ffe9b3}}</style></head><body>
+<h1>Validation {verdict}</h1>
+<p>Build date {outcome.summary['build_date']}; {outcome.summary['expectations']} expectations;
+{len(outcome.failed)} hard failures; {len(outcome.warnings)} soft failures (rows flagged).
+Full Great Expectations Data Docs: <a href="data_docs/index.html">data_docs/index.html</a>.
+Machine-readable: <a href="summary.json">summary.json</a>.</p>
+<table><tr><th>batch</th><th>expectation</th><th>column</th><th>severity</th><th>result</th>
+<th>unexpected</th><th>rule</th></tr>{rows}</table></body></html>
+"""
