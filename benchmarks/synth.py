@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import Pool
+from multiprocessing import get_context
 from pathlib import Path
 
 EXACT_DUP = 0.005
@@ -882,28 +882,40 @@ def render(i: int, seed: int = 0) -> bytes:
     return text.encode("utf-8")
 
 
-def _write_range(args: tuple[int, int, Path, int]) -> None:
+def _write_range(args: tuple[int, int, Path, int]) -> int:
+    """Write files lo..hi-1; return the bytes written."""
     lo, hi, out_dir, seed = args
+    size = 0
     for i in range(lo, hi):
-        (out_dir / f"syn_{i:07d}.txt").write_bytes(render(i, seed))
+        data = render(i, seed)
+        (out_dir / f"syn_{i:07d}.txt").write_bytes(data)
+        size += len(data)
+    return size
 
 
-def generate(n: int, out_dir: Path, seed: int = 0, start: int = 0, jobs: int = 1) -> list[Path]:
-    """Write syn_{i:07d}.txt for i in [start, start + n) into out_dir; return the paths.
-
-    `jobs` > 1 splits the range over processes; the bytes do not depend on it.
-    """
+def _generate(n: int, out_dir: Path, seed: int, start: int, jobs: int | None
+              ) -> tuple[list[Path], int]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if jobs > 1 and n >= 2000:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and n >= 2000:  # spawned workers: safe even if the caller runs threads
         chunks = [(lo, min(lo + 1000, start + n), out_dir, seed)
                   for lo in range(start, start + n, 1000)]
-        with Pool(jobs) as pool:
-            for _ in pool.imap_unordered(_write_range, chunks):
-                pass
+        with get_context("spawn").Pool(jobs) as pool:
+            size = sum(pool.imap_unordered(_write_range, chunks))
     else:
-        _write_range((start, start + n, out_dir, seed))
-    return [out_dir / f"syn_{i:07d}.txt" for i in range(start, start + n)]
+        size = _write_range((start, start + n, out_dir, seed))
+    return [out_dir / f"syn_{i:07d}.txt" for i in range(start, start + n)], size
+
+
+def generate(n: int, out_dir: Path, seed: int = 0, start: int = 0,
+             jobs: int | None = None) -> list[Path]:
+    """Write syn_{i:07d}.txt for i in [start, start + n) into out_dir; return the paths.
+
+    `jobs` worker processes share the work (default: one per CPU, and none for small n);
+    the bytes written do not depend on it.
+    """
+    return _generate(n, out_dir, seed, start, jobs)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -912,14 +924,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--start", type=int, default=0, help="index of the first file")
-    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                    help="worker processes (output is identical for any value)")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="worker processes (default: one per CPU; output is the same for any)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    paths = generate(args.n, args.out_dir, args.seed, args.start, args.jobs)
+    paths, size = _generate(args.n, args.out_dir, args.seed, args.start, args.jobs)
     secs = time.perf_counter() - t0
-    mb = sum(p.stat().st_size for p in paths) / 1e6
-    print(f"wrote {len(paths)} files, {mb:.1f} MB to {args.out_dir} in {secs:.1f} s "
+    print(f"wrote {len(paths)} files, {size / 1e6:.1f} MB to {args.out_dir} in {secs:.1f} s "
           f"({len(paths) / max(secs, 1e-9):,.0f} files/s)")
     return 0
 

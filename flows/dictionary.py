@@ -57,7 +57,8 @@ def render() -> str:
                          f"`{ref['resource']}.{', '.join(ref['fields'])}`.")
         lines += ["", "| column | type | rules | meaning |", "|---|---|---|---|"]
         for f in s["fields"]:
-            lines.append(f"| `{f['name']}` | {_type(f)} | {_rule(f)} | {f.get('description', '')} |")
+            meaning = f.get("description", "")
+            lines.append(f"| `{f['name']}` | {_type(f)} | {_rule(f)} | {meaning} |")
         lines.append("")
     lines += ["## Quality flags (`releases.flags`)", "", "| flag | severity | when |",
               "|---|---|---|"]

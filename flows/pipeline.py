@@ -71,6 +71,11 @@ def extract_task(docs: list[Any]) -> list[Any]:
     return stages.extract_batch(docs)
 
 
+@task(name="resolve-entities", **_TASK)
+def entities_task(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    return stages.entity_tables(releases)
+
+
 @task(name="validate", **_TASK)
 def validate_task(tables: dict[str, list[dict[str, Any]]], staging: Path,
                   build_date: dt.date) -> Outcome:
@@ -96,7 +101,7 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
     extracted = extract_task.map(normalised)
     items = [item for fut in extracted for item in fut.result()]
     releases, quarantine = stages.deduplicate(items)
-    tables = {"releases": releases, "quarantine": quarantine}
+    tables = {"releases": releases, "quarantine": quarantine, **entities_task(releases)}
     atomic.clean_stale(out)
     staging = atomic.staging_dir(out)
     try:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import MAX_RAW_BYTES
+from flows.extract.entities import extract_entities
 from flows.extract.release import extract_release
+from flows.extract.resolve import build_tables
 from flows.normalise import Normalised, Rejected, normalise
 
 # Files in raw/ that are not releases: maintainers' notes and the corrections table.
@@ -83,6 +85,7 @@ def extract_batch(docs: list[Normalised | Rejected]) -> list[dict[str, Any] | Re
         else:
             row = extract_release(d)
             row["_raw_sha256"] = d.raw_sha256  # for the quarantine row, should it be a duplicate
+            row["_entities"] = extract_entities(row["body"], row["dateline_country"])
             out.append(row)
     return out
 
@@ -127,6 +130,12 @@ def deduplicate(
     releases.sort(key=lambda r: r["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
     return releases, quarantine
+
+
+def entity_tables(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Resolve people across releases and build the entity tables (fills the releases' lists)."""
+    extractions = {r["release_id"]: r.pop("_entities") for r in releases if "_entities" in r}
+    return build_tables(releases, extractions)
 
 
 def flag_counts(releases: list[dict[str, Any]]) -> dict[str, int]:

@@ -46,4 +46,5 @@ def seed_releases():
 
     items = stages.extract_batch(stages.normalise_batch(stages.discover(RAW)))
     releases, _ = stages.deduplicate(items)
+    stages.entity_tables(releases)  # fills the countries, organizations and persons lists
     return {r["source_file"]: r for r in releases}

@@ -13,8 +13,9 @@ import pytest
 
 from flows import schema
 
-ARROW_TYPES = {"string": "string", "integer": "int64", "date": "date32[day]",
-               "datetime": "timestamp[ms]", "list": "list<element: string>"}
+ARROW_TYPES = {"string": "string", "integer": "int64", "number": "double",
+               "date": "date32[day]", "datetime": "timestamp[ms]",
+               "list": "list<element: string>"}
 
 
 def test_summary(seed_build):

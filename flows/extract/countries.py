@@ -33,8 +33,19 @@ def _gazetteer() -> Gazetteer:
     return Gazetteer({**extra, **forms}.items())
 
 
+# Once a release places Georgia in the US ("Atlanta, Georgia"), its other bare "Georgia"s are
+# the state too, unless the country is made explicit (Tbilisi, Georgian, Republic of Georgia).
+_STATE_RELEASE = re.compile(r"\b(?:Atlanta|Savannah),\s*Georgia\b|\bGeorgia,\s*(?:USA|U\.S\.)")
+_COUNTRY_RELEASE = re.compile(r"\bTbilisi\b|\bGeorgian\b|\bRepublic of Georgia\b")
+
+
 def find_countries(text: str) -> Iterator[Hit]:
+    state_release = bool(_STATE_RELEASE.search(text)) and not _COUNTRY_RELEASE.search(text)
     for hit in _gazetteer().find(text):
+        if state_release and hit.surface == "Georgia":
+            continue
+        if text[hit.end: hit.end + 1] == "$":  # "US$ 1.2 billion" is a currency
+            continue
         rule = _AMBIGUOUS.get(hit.surface)
         if rule and (rule[0].search(text[max(0, hit.start - 40): hit.start])
                      or rule[1].match(text[hit.end: hit.end + 30])):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flows.extract.countries import find_countries
 from flows.extract.dating import resolve
 from flows.normalise import Normalised
 from flows.reference import country_forms, lookup_place
@@ -75,7 +74,7 @@ def extract_release(doc: Normalised) -> dict[str, Any]:
         "section": doc.meta.section,
         "body": doc.body,
         "word_count": len(_WORD.findall(doc.body)),
-        "countries": sorted({h.value for h in find_countries(doc.body)}),
+        "countries": [],  # filled from the entity mentions (flows.extract.resolve)
         "organizations": [],
         "persons": [],
         "flags": sorted(flags),

@@ -1,0 +1,129 @@
+"""Dataset-wide entity tables from the per-release extractions.
+
+People found in different releases are one person when their first and last names agree up to
+transliteration (`names.key`: Vassilenko = Vasilenko, Tokayev = Tokaev). A short form ("R.
+Vasilenko", "Greminger") joins the one person with that surname (and initial); when two people
+share the surname it stays a person of its own: a name that could be two people stays two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.extract import names
+from flows.reference import rows
+
+
+@dataclass
+class _Group:
+    forms: Counter = field(default_factory=Counter)  # every spelling, with occurrences
+    full: Counter = field(default_factory=Counter)  # full-name spellings only
+    roles: set[str] = field(default_factory=set)
+    releases: set[str] = field(default_factory=set)
+
+    def canonical(self) -> str:
+        pool = self.full or self.forms
+        return max(pool, key=lambda f: (pool[f], len(f), f))
+
+
+def _full_key(full: str) -> tuple[str, str]:
+    k = names.name_key(full)
+    return k[0], k[-1]
+
+
+def _short_key(form: str) -> tuple[str | None, str]:
+    tokens = form.split()
+    initial = names.first_initial(tokens[0]) if len(tokens) > 1 else None
+    return initial, names.key(tokens[-1].rstrip("."))
+
+
+def resolve_persons(extractions: dict[str, dict[str, Any]]) -> tuple[
+        dict[tuple[str, str], str], list[dict[str, Any]]]:
+    """({(release_id, local key): person_id}, persons table rows)."""
+    groups: dict[Any, _Group] = {}
+    where: dict[tuple[str, str], Any] = {}
+    shorts: list[tuple[str, dict[str, Any]]] = []
+    for rid in sorted(extractions):
+        for p in extractions[rid]["persons"]:
+            if p["full"]:
+                gk = ("full", *_full_key(p["full"]))
+                g = groups.setdefault(gk, _Group())
+                g.forms.update(p["forms"])
+                g.full.update({f: n for f, n in p["forms"].items()
+                               if len(f.split()) > 1 and not f.split()[0].endswith(".")})
+                g.roles.update(p["roles"])
+                g.releases.add(rid)
+                where[(rid, p["local"])] = gk
+            else:
+                shorts.append((rid, p))
+    by_surname: dict[str, list[Any]] = defaultdict(list)
+    for gk in groups:
+        by_surname[gk[2]].append(gk)
+    for rid, p in shorts:
+        form = max(p["forms"], key=lambda f: (len(f), f))
+        initial, skey = _short_key(form)
+        candidates = [gk for gk in by_surname.get(skey, [])
+                      if initial is None or names.key(initial) == gk[1][:1]]
+        gk = candidates[0] if len(candidates) == 1 else ("short", initial, skey)
+        g = groups.setdefault(gk, _Group())
+        g.forms.update(p["forms"])
+        g.roles.update(p["roles"])
+        g.releases.add(rid)
+        where[(rid, p["local"])] = gk
+    ids: dict[Any, str] = {}
+    taken: Counter = Counter()
+    table = []
+    for gk in sorted(groups, key=lambda k: (names.slug(groups[k].canonical()), str(k))):
+        g = groups[gk]
+        base = names.slug(g.canonical()) or "person"
+        taken[base] += 1
+        pid = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        ids[gk] = pid
+        table.append({"person_id": pid, "name": g.canonical(), "aliases": sorted(g.forms),
+                      "roles": sorted(g.roles), "release_count": len(g.releases)})
+    return {k: ids[gk] for k, gk in where.items()}, table
+
+
+def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str, Any]]
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """persons, organizations, mentions, quotes and amounts; fills the releases' id lists."""
+    person_id, persons = resolve_persons(extractions)
+    mentions, quotes, amounts = [], [], []
+    org_releases: dict[str, set[str]] = defaultdict(set)
+    for r in releases:
+        rid = r["release_id"]
+        ex = extractions.get(rid, {"mentions": [], "quotes": [], "amounts": []})
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for etype, eid, surface, start, end in ex["mentions"]:
+            if etype == "person":
+                eid = person_id[(rid, eid)]
+            kinds[etype].add(eid)
+            mentions.append({"release_id": rid, "entity_type": etype, "entity_id": eid,
+                             "surface": surface, "start": start, "end": end})
+        r["countries"] = sorted(kinds["country"])
+        r["organizations"] = sorted(kinds["organization"])
+        r["persons"] = sorted(kinds["person"])
+        for org in kinds["organization"]:
+            org_releases[org].add(rid)
+        for i, q in enumerate(ex["quotes"], start=1):
+            quotes.append({
+                "quote_id": f"{rid}-{i}", "release_id": rid,
+                "person_id": person_id[(rid, q["speaker"])] if q["speaker"] else None,
+                "speaker_surface": q["speaker_surface"], "text": q["text"],
+                "start": q["start"], "end": q["end"]})
+        for i, a in enumerate(ex["amounts"], start=1):
+            amounts.append({"amount_id": f"{rid}-{i}", "release_id": rid, "value": a["value"],
+                            "currency": a["currency"], "surface": a["surface"],
+                            "start": a["start"], "end": a["end"]})
+    reference = {r["organization_id"]: r for r in rows("organizations.csv")}
+    organizations = [
+        {"organization_id": oid, "name": reference[oid]["name"],
+         "acronym": reference[oid]["acronym"] or None, "kind": reference[oid]["kind"] or None,
+         "parent": reference[oid]["parent"] or None, "release_count": len(rids)}
+        for oid, rids in sorted(org_releases.items())
+    ]
+    mentions.sort(key=lambda m: (m["release_id"], m["start"], m["end"], m["entity_type"]))
+    return {"persons": persons, "organizations": organizations, "mentions": mentions,
+            "quotes": quotes, "amounts": amounts}
