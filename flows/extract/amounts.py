@@ -57,7 +57,14 @@ def _number(text: str) -> float | None:
         return None
 
 
+# Cheap pre-check: most releases name no money at all.
+_ANY_CURRENCY = re.compile(r"[$€£₸₽¥]|\b(?:USD|EUR|GBP|KZT|RUB|CNY|CHF|JPY|KRW|AED|dollars?|euros?|"
+                           r"tenge|roubles|rubles|yuan|yen|pounds sterling|swiss francs)\b", re.I)
+
+
 def find_amounts(text: str) -> list[Amount]:
+    if not _ANY_CURRENCY.search(text):
+        return []
     found: list[Amount] = []
     taken: list[tuple[int, int]] = []
     for pattern, table in ((_BEFORE, _SYMBOL), (_AFTER, _WORD | _SYMBOL)):

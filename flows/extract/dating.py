@@ -17,16 +17,16 @@ from flows.normalise.metadata import Metadata
 _AGREE_DAYS = 3
 
 # A past-tense report of an event with its month/year: "which took place in May 2018".
-_PAST_EVENT = re.compile(
+_PAST_VERB = re.compile(
     r"\b(?:took place|was held|were held|was launched|were launched|was signed|were signed|"
     r"was opened|were opened|was adopted|was established|was inaugurated|happened|occurred|"
-    r"was ratified|came into force|entered into force)\b[^.;]{0,40}?\bin\s+"
-    rf"(?:(?P<month>{MONTH})\s+)?(?P<year>(?:19|20)\d\d)\b",
+    r"was ratified|came into force|entered into force)\b",
     re.I,
 )
+_PAST_TAIL = re.compile(
+    rf"[^.;]{{0,40}}?\bin\s+(?:(?P<month>{MONTH})\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 _IN_YEAR = re.compile(r"\b(?:in|for|during)\s+((?:19|20)\d\d)\b", re.I)
 _THIS_YEAR = re.compile(r"\bthis year\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
 @dataclass
@@ -40,17 +40,22 @@ class Dating:
 
 def _past_events_after(body: str, date: dt.date) -> bool:
     """True when the body reports as past an event later than `date`."""
-    for m in _PAST_EVENT.finditer(body):
+    for verb in _PAST_VERB.finditer(body):
+        m = _PAST_TAIL.match(body, verb.end())
+        if m is None:
+            continue
         month = parse_partial(f"{m['month']} 1, {m['year']}") if m["month"] else None
         start = month.to_date() if month else dt.date(int(m["year"]), 1, 1)
         if start and start > date:
             return True
     # "in the first eight months of this year ... and in 2017": this year is after 2017.
-    for sentence in _SENTENCE.split(body):
-        if _THIS_YEAR.search(sentence):
-            years = [int(y) for y in _IN_YEAR.findall(sentence)]
-            if years and max(years) >= date.year:
-                return True
+    for m in _THIS_YEAR.finditer(body):
+        start = max(body.rfind(". ", 0, m.start()), body.rfind("\n", 0, m.start())) + 1
+        end = body.find(". ", m.end())
+        sentence = body[start: end if end >= 0 else len(body)]
+        years = [int(y) for y in _IN_YEAR.findall(sentence)]
+        if years and max(years) >= date.year:
+            return True
     return False
 
 

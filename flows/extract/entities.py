@@ -289,9 +289,10 @@ class _Release:
         by_surname: dict[str, list[Person]] = {}
         for p in self.persons:
             by_surname.setdefault(p.surname_key(), []).append(p)
+        covered = {i for s, e, _, _ in self.person_mentions for i in range(s, e)}
         for m in _TOKEN.finditer(text):
             start = m.start()
-            if any(s <= start < e for s, e, _, _ in self.person_mentions):
+            if start in covered:
                 continue
             token = m[0]
             if p := _POSSESSIVE.search(token):

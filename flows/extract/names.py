@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -17,6 +18,7 @@ FULL_NAME = rf"{TOKEN}(?:\s+(?:{PARTICLE}\s+){{0,2}}{TOKEN}){{1,3}}"
 INITIAL_NAME = rf"{INITIAL}\s?{TOKEN}"
 FULL_NAME_RE = regex.compile(rf"^{FULL_NAME}$")
 TOKEN_RE = regex.compile(rf"^{TOKEN}$")
+_PARTICLE_RE = regex.compile(rf"^{PARTICLE}$")
 
 _FOLDS = [
     ("zh", "j"), ("dj", "j"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("sch", "sh"),
@@ -30,6 +32,7 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=200_000)
 def key(token: str) -> str:
     """Transliteration-insensitive key of one name token."""
     k = ascii_fold(token).lower().replace("’", "").replace("'", "").replace("-", "")
@@ -40,7 +43,7 @@ def key(token: str) -> str:
 
 def name_key(name: str) -> tuple[str, ...]:
     """Key of a full name: the keys of its tokens, particles dropped."""
-    return tuple(key(t) for t in name.split() if not regex.fullmatch(PARTICLE, t))
+    return tuple(key(t) for t in name.split() if not _PARTICLE_RE.match(t))
 
 
 def slug(text: str) -> str:

@@ -22,6 +22,8 @@ _CREDIT = re.compile(
 
 def language(text: str) -> str:
     """ISO 639-1 code of the release's language: 'en', 'ru' or 'kk' (by script and letters)."""
+    if not _CYRILLIC.search(text):
+        return "en"
     cyr = len(_CYRILLIC.findall(text))
     if cyr > len(_LATIN.findall(text)):
         return "kk" if len(_KAZAKH.findall(text)) > 0.01 * cyr else "ru"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import ftfy
@@ -38,6 +39,11 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 # C0 controls other than tab, LF, CR; and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONT = ("\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+         "\u2013-\u203a\u20ac\u2122")
+_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{_CONT}]|\u00e2\u20ac|\u00c3[{_CONT}]")
+# What ftfy's remove_control_chars drops, for text that skips ftfy.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 # Repair encoding damage only: keep the publisher's quotes, ligatures and widths as written.
@@ -133,5 +139,10 @@ def decode_bytes(data: bytes) -> Decoded:
     if controls > 0.05 * min(len(text), 65536):
         raise Undecodable("undecodable", f"Decoded as {encoding}, {controls} control characters "
                           "remain in the first 64 KiB: this is not text in a known encoding.")
+    # ftfy is the costliest step of normalising: only text with a UTF-8 lead byte read as
+    # Latin-1/cp1252 followed by a continuation byte (the shape of mojibake) goes through it.
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        fixed = unicodedata.normalize("NFC", _CONTROL_CHARS.sub("", text))
+        return Decoded(fixed, encoding, False)
     fixed = ftfy.fix_text(text, _FTFY)
-    return Decoded(fixed, encoding, fixed != text)
+    return Decoded(fixed, encoding, fixed != unicodedata.normalize("NFC", text))
