@@ -26,7 +26,12 @@ DERIVED = {
         ).dt.days,
     },
 }
-KEYS = {"releases": "release_id", "quarantine": "source_file"}
+# Checks run before validation and reported with it (see `validate(checks=...)`).
+CHECKS = {
+    "corrections": "Every line of raw/corrections.csv names a release and a correctable column "
+                   "and holds a value of the column's type.",
+    "accounting": "Every raw file is in exactly one of releases and quarantine.",
+}
 
 
 @dataclass
@@ -39,15 +44,28 @@ class Outcome:
 
 
 def frames(tables: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
-    """The batches to validate: each table, its list columns' items, its derived columns."""
+    """The batches to validate: each table, its list columns' items (with whether each item is
+    a key of the table it refers to), its derived columns, its foreign keys resolved."""
+    ids = _ids(tables)
     out: dict[str, pd.DataFrame] = {}
     for name, rows in tables.items():
         df = arrow_table(name, rows).to_pandas()
         out[name] = df
-        for f in schema.load(name)["fields"]:
+        sch = schema.load(name)
+        for f in sch["fields"]:
             if f["type"] == "list":
                 items = [(i, v) for i, vs in enumerate(df[f["name"]]) for v in vs]
-                out[f"{name}.{f['name']}"] = pd.DataFrame(items, columns=["row", "value"])
+                frame = pd.DataFrame(items, columns=["row", "value"])
+                if ref := f.get("x-itemConstraints", {}).get("reference"):
+                    frame["exists"] = frame["value"].isin(ids.get(ref, set()))
+                out[f"{name}.{f['name']}"] = frame
+        if sch.get("foreignKeys"):
+            fk = pd.DataFrame(index=df.index)
+            for key in sch["foreignKeys"]:
+                (col,), ref = key["fields"], key["reference"]
+                known = ids.get(f"{ref['resource']}.{ref['fields'][0]}", set())
+                fk[col] = df[col].map(lambda v, k=known: None if v is None or v != v else v in k)
+            out[f"{name}.fk"] = fk
         if name in DERIVED:
             derived = pd.DataFrame(index=df.index)
             for col, fn in DERIVED[name].items():
@@ -67,12 +85,11 @@ def _ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
 
 
 def all_rules(tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[Rule]:
-    ids = _ids(tables)
     out: list[Rule] = []
     seen: set[str] = set()  # a suite keeps equal expectations once, so must we
     for name in tables:
         derived = set(DERIVED.get(name, {}))
-        for r in rules(name, build_date=build_date, ids=ids):
+        for r in rules(name, build_date=build_date):
             if r.batch == name and r.kwargs.get("column") in derived:
                 r = Rule(f"{name}.derived", r.type, r.kwargs, r.severity, r.flag, r.description)
             key = json.dumps([r.batch, r.type, r.kwargs], sort_keys=True, default=str)
@@ -110,8 +127,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
-             report_dir: Path | None) -> Outcome:
-    """Validate every table; soft failures become row flags, hard ones fail the outcome."""
+             report_dir: Path | None, checks: dict[str, list[str]] | None = None) -> Outcome:
+    """Validate every table; soft failures become row flags, hard ones fail the outcome.
+
+    `checks` holds the problems found before validation by checks that are not expectations
+    (batch name -> problems, e.g. "corrections": lines of raw/corrections.csv that do not apply):
+    each batch is reported like an expectation, and any problem is a hard failure.
+    """
     import great_expectations as gx
 
     ctx = _context(report_dir / "data_docs" if report_dir else None)
@@ -141,11 +163,12 @@ def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
             table = batch.split(".")[0]
             unexpected = res.result.get("unexpected_index_list") or []
             rows = [int(i) for i in unexpected]
-            if batch.endswith(".derived") or batch == table:
-                row_keys = [str(batches[table][KEYS[table]].iloc[i]) for i in rows[:20]]
+            key = schema.load(table).get("primaryKey", [])[:1] or [schema.field_names(table)[0]]
+            keys = batches[table][key[0]]
+            if batch.endswith((".derived", ".fk")) or batch == table:
+                row_keys = [str(keys.iloc[i]) for i in rows[:20]]
             else:
-                row_keys = [str(batches[table][KEYS[table]].iloc[int(df["row"].iloc[i])])
-                            for i in rows[:20]]
+                row_keys = [str(keys.iloc[int(df["row"].iloc[i])]) for i in rows[:20]]
             error = res.exception_info.get("exception_message") if not res.success else None
             records.append({
                 "batch": batch, "expectation": r.type, "column": r.kwargs.get("column"),
@@ -168,6 +191,16 @@ def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
             else:
                 outcome.success = False
                 outcome.failed.append(text)
+    for batch, problems in (checks or {}).items():
+        records.append({
+            "batch": batch, "expectation": f"{batch}_check", "column": None,
+            "severity": "hard", "flag": None, "description": CHECKS.get(batch, batch),
+            "success": not problems, "unexpected_count": len(problems), "unexpected_rows": [],
+            "unexpected_values": problems[:10], "error": None,
+        })
+        for problem in problems:
+            outcome.success = False
+            outcome.failed.append(f"{batch}: {problem}")
     outcome.summary = {
         "success": outcome.success,
         "build_date": build_date.isoformat(),
