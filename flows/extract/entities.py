@@ -178,9 +178,10 @@ class _Release:
         """End of the role: "Minister of Foreign Affairs of the Republic of Kazakhstan"."""
         pos = title.end
         while m := _CONNECT.match(self.body, pos):
-            # "of the Republic of Kazakhstan": the gazetteer form may include the article
-            hit = self.named_at.get(m.end()) or self.named_at.get(m.start() + len(
-                m[0].rstrip().rsplit(" ", 1)[0]) + 1 if m[0].rstrip().endswith("the") else -1)
+            hit = self.named_at.get(m.end())
+            if hit is None and m[0].rstrip().endswith(" the"):
+                # the gazetteer form may include the article: "the Republic of Korea"
+                hit = self.named_at.get(m.start() + m[0].rindex("the"))
             if hit is None:
                 break
             pos = hit.end
@@ -218,7 +219,6 @@ class _Release:
             for p in self.persons:
                 if p.full and names.name_key(p.full) == key:
                     return p
-            # an earlier short form of the same person ("Greminger" before "Thomas Greminger")
             p = Person(f"p{len(self.persons)}", full=surface)
             self.persons.append(p)
             return p
@@ -229,12 +229,9 @@ class _Release:
         full = [p for p in candidates if p.full]
         if len(full) == 1:
             return full[0]
-        if len(candidates) == 1 and not full:
+        if not full and len(candidates) == 1:
             return candidates[0]
-        if len(full) > 1:  # "Kim" when two Kims were named: could be either, so neither
-            p = Person(f"p{len(self.persons)}")
-            self.persons.append(p)
-            return p
+        # unknown, or "Kim" when two Kims were named: it could be either, so it is neither
         p = Person(f"p{len(self.persons)}")
         self.persons.append(p)
         return p
