@@ -40,9 +40,26 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Cleaning is repeated until the text stops changing (a fixed point: cleaning a body again changes
+# nothing); two passes suffice for any text seen so far, the bound only guards odd input.
+MAX_CLEAN_PASSES = 4
+
+
+def clean_text(text: str) -> str:
+    """Plain text of `text`: markup gone, lines and spaces unified, paragraphs split by one
+    blank line. Idempotent: clean_text(clean_text(t)) == clean_text(t)."""
+    for _ in range(MAX_CLEAN_PASSES):
+        cleaned = "\n\n".join(paragraphs(clean_lines(strip_html(text))))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
 def normalise_text(text: str) -> tuple[str | None, list[str], Metadata]:
     """Title, body paragraphs and metadata of an already decoded release text."""
-    return split(paragraphs(clean_lines(strip_html(text))))
+    cleaned = clean_text(text)
+    return split(cleaned.split("\n\n") if cleaned else [])
 
 
 def normalise(data: bytes, source_file: str) -> Normalised | Rejected:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +36,10 @@ def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome) -> N
 
 
 def check(tables: dict[str, list[dict[str, Any]]], staging: Path, *,
-          build_date: dt.date) -> Outcome:
+          build_date: dt.date, checks: dict[str, list[str]] | None = None) -> Outcome:
     """Validate `tables`, apply soft flags to their rows, write the report into `staging`."""
-    outcome = validate(tables, build_date=build_date, report_dir=staging / "validation")
+    outcome = validate(tables, build_date=build_date, report_dir=staging / "validation",
+                       checks=checks)
     _apply_flags(tables, outcome)
     return outcome
 
@@ -58,6 +61,18 @@ def content_fingerprint(out_dir: Path) -> str:
     return h.hexdigest()
 
 
+# Test-only hook (tests/test_hostile.py kills a build mid-publish): with the environment
+# variable set to "tables" (after the first table is written) or "swap" (staging complete, just
+# before the swap), the publish touches `<staging>/.paused` and sleeps. Never set it otherwise.
+TEST_PAUSE_ENV = "KZDIPLO_TEST_PAUSE_IN_PUBLISH"
+
+
+def _test_pause(point: str, staging: Path) -> None:
+    if os.environ.get(TEST_PAUSE_ENV) == point:
+        (staging / ".paused").touch()
+        time.sleep(float(os.environ.get(f"{TEST_PAUSE_ENV}_SECONDS", "120")))
+
+
 def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path, *,
            created: str, root_package: Path | None = None) -> tuple[str, bool]:
     """Write the tables and datapackage.json into `staging` and swap it in for `out_dir`.
@@ -67,6 +82,7 @@ def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path
     """
     for name in schema.tables():
         write_table(name, tables[name], staging)
+        _test_pause("tables", staging)
     content = content_fingerprint(staging)
     prev = version.read_previous(out_dir)
     new_version, changed = version.bump(
@@ -82,6 +98,7 @@ def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path
     }
     desc = package.descriptor(staging, version=new_version, created=created, extra=extra)
     package.write(staging / "datapackage.json", desc)
+    _test_pause("swap", staging)
     atomic.swap_in(staging, out_dir)
     if root_package is not None:
         prefix = out_dir.relative_to(root_package.parent.resolve()).as_posix() + "/"

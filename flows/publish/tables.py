@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,18 @@ def csv_safe(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
+def _csv_field(cell: str) -> str:
+    if any(c in cell for c in ',"\n\r'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_row(cells: list[str]) -> str:
+    """One CSV record (RFC 4180, "\n" line ends). Unlike `csv.writer` with "\n" line ends, a cell
+    holding a lone carriage return is quoted too, so every reader keeps it in its cell."""
+    return ",".join(map(_csv_field, cells)) + "\n"
+
+
 def arrow_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     sch = schema.arrow_schema(name)
     columns = {f.name: [r.get(f.name) for r in rows] for f in sch}
@@ -51,8 +62,7 @@ class TableWriter:
         self._buffer: list[dict[str, Any]] = []
         self._parquet = pq.ParquetWriter(out_dir / f"{name}.parquet", self.arrow, **PARQUET_OPTIONS)
         self._csv_file = (out_dir / f"{name}.csv").open("w", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow([f["name"] for f in self.fields])
+        self._csv_file.write(csv_row([f["name"] for f in self.fields]))
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for r in rows:
@@ -61,7 +71,7 @@ class TableWriter:
             for f in self.fields:
                 cell = schema.csv_cell(r.get(f["name"]), f["type"])
                 cells.append(csv_safe(cell) if _free_text(f) else cell)
-            self._csv.writerow(cells)
+            self._csv_file.write(csv_row(cells))
             self.rows += 1
             if len(self._buffer) >= ROW_GROUP:
                 self._flush()
