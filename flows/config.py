@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -9,6 +10,9 @@ SCHEMAS = ROOT / "schemas"
 REFERENCE = SCHEMAS / "reference"
 RAW = ROOT / "raw"
 OUTPUT = ROOT / "output"
+# Per-file results of normalise + extract, reused by later builds (flows/cache.py);
+# KZDIPLO_CACHE moves it (the tests point it at a temporary folder).
+CACHE = Path(os.environ.get("KZDIPLO_CACHE", ROOT / ".cache"))
 
 DATASET_NAME = "kazakhstan-diplomatic-releases"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import config, stages
+from flows.cache import Incremental
+from flows.lock import publish_lock
 from flows.publish import atomic
 from flows.publish.publisher import check, commit, reject
 from flows.validate.run import Outcome
@@ -34,6 +36,7 @@ class BuildSummary:
     report: str
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    corrections: int = 0  # lines of raw/corrections.csv applied
 
     def lines(self) -> list[str]:
         q = ", ".join(f"{k} {v}" for k, v in sorted(self.quarantined.items())) or "none"
@@ -44,6 +47,8 @@ class BuildSummary:
             f"releases published:  {self.releases}",
             f"quarantined:         {sum(self.quarantined.values())} ({q})",
             f"flags:               {f}",
+            *([f"corrections:         {self.corrections} applied (corrections.csv)"]
+              if self.corrections else []),
             f"validation:          {verdict}"
             + (f", {len(self.warnings)} soft rule(s) flagged rows" if self.warnings else ""),
             f"report:              {self.report}",
@@ -78,8 +83,8 @@ def entities_task(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 @task(name="validate", **_TASK)
 def validate_task(tables: dict[str, list[dict[str, Any]]], staging: Path,
-                  build_date: dt.date) -> Outcome:
-    return check(tables, staging, build_date=build_date)
+                  build_date: dt.date, checks: dict[str, list[str]] | None = None) -> Outcome:
+    return check(tables, staging, build_date=build_date, checks=checks)
 
 
 @task(name="publish", **_TASK)
@@ -88,24 +93,63 @@ def publish_task(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir
     return commit(tables, staging, out_dir, created=created, root_package=root_package)
 
 
+def extract_all(files: list[stages.RawFile], batch_size: int,
+                inc: Incremental | None) -> list[Any]:
+    """normalise + extract of every file, in file order; cached results are reused.
+
+    Only files new to the cache (see `flows.cache`) go to the normalise/extract tasks; the cache
+    is read and written here, in the flow's process, never by the task workers.
+    """
+    if inc is None:
+        extracted = extract_task.map(normalise_task.map(batches(files, batch_size)))
+        return [item for fut in extracted for item in fut.result()]
+    store, keys = inc.store, inc.keys
+    results = store.get(keys)
+    todo = [i for i, r in enumerate(results) if r is None]
+    todo_batches = batches(todo, batch_size)
+    extracted = extract_task.map(normalise_task.map([[files[i] for i in b]
+                                                     for b in todo_batches]))
+    for b, fut in zip(todo_batches, extracted, strict=True):
+        batch = fut.result()
+        store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
+        for i, r in zip(b, batch, strict=True):
+            results[i] = r
+    store.save()
+    get_run_logger().info("cache %s: %d files reused, %d processed", store.dir,
+                          len(files) - len(todo), len(todo))
+    return results
+
+
 @flow(name="build_dataset", log_prints=False)
 def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTPUT),
-                  batch_size: int = config.BATCH_SIZE) -> BuildSummary:
+                  batch_size: int = config.BATCH_SIZE,
+                  cache_dir: str | None = str(config.CACHE)) -> BuildSummary:
     """raw/ -> normalise -> extract -> validate -> publish, in batches of releases."""
     logger = get_run_logger()
     raw, out = Path(raw_dir).resolve(), Path(out_dir).resolve()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     files = stages.discover(raw)
     logger.info("%d raw files in %s", len(files), raw)
-    normalised = normalise_task.map(batches(files, batch_size))
-    extracted = extract_task.map(normalised)
-    items = [item for fut in extracted for item in fut.result()]
+    inc = None if cache_dir is None else Incremental(Path(cache_dir), raw, out, files,
+                                                     now.date().isoformat())
+    if inc is not None and (last := inc.unchanged()) is not None:
+        summary = BuildSummary(**{**last, "published": False})
+        logger.info("nothing changed since the last build of %s: not rebuilt", out)
+        for line in summary.lines():
+            logger.info(line)
+        return summary
+    items = extract_all(files, batch_size, inc)
     releases, quarantine = stages.deduplicate(items)
     tables = {"releases": releases, "quarantine": quarantine, **entities_task(releases)}
+    corrected, correction_problems = stages.correct(raw, releases, quarantine)
+    checks = {"corrections": correction_problems,
+              "accounting": stages.account(files, releases, quarantine)}
+    lock = publish_lock(out)  # one build at a time validates and publishes into `out`
+    lock.acquire()
     atomic.clean_stale(out)
     staging = atomic.staging_dir(out)
     try:
-        outcome = validate_task(tables, staging, now.date())
+        outcome = validate_task(tables, staging, now.date(), checks)
         root = config.ROOT / "datapackage.json" if out == config.OUTPUT.resolve() else None
         if outcome.success:
             version, changed = publish_task(tables, staging, out, now.isoformat(), root)
@@ -116,12 +160,16 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
     summary = BuildSummary(
         raw_dir=str(raw), out_dir=str(out), files_read=len(files), releases=len(releases),
         quarantined=dict(Counter(q["reason"] for q in quarantine)),
         flags=stages.flag_counts(releases), valid=outcome.success, published=changed,
+        corrections=corrected,
         version=version, report=str(report), failed=outcome.failed, warnings=outcome.warnings,
     )
+    if inc is not None and summary.valid:
+        inc.record(asdict(summary))
     for line in summary.lines():
         logger.info(line)
     return summary

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows import corrections, dedup
 from flows.config import MAX_RAW_BYTES
 from flows.extract.entities import extract_entities
+from flows.extract.interactions import extract_interactions
 from flows.extract.release import extract_release
 from flows.extract.resolve import build_tables
 from flows.normalise import Normalised, Rejected, normalise
@@ -86,6 +88,9 @@ def extract_batch(docs: list[Normalised | Rejected]) -> list[dict[str, Any] | Re
             row = extract_release(d)
             row["_raw_sha256"] = d.raw_sha256  # for the quarantine row, should it be a duplicate
             row["_entities"] = extract_entities(row["body"], row["dateline_country"])
+            row["_entities"]["interactions"] = extract_interactions(
+                row["body"], row["_entities"], release_date=row["release_date"],
+                dateline_place=row["dateline_place"])
             out.append(row)
     return out
 
@@ -97,32 +102,45 @@ def _metadata_score(row: dict[str, Any]) -> int:
 
 def deduplicate(
     items: list[dict[str, Any] | Rejected],
+    near_threshold: float = dedup.THRESHOLD,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(releases, quarantine rows): byte-identical files and identical bodies are kept once.
+    """(releases, quarantine rows): duplicates and near-duplicates are kept once.
 
-    Of a group of duplicates the release with the most metadata is kept (then the first by
-    path); the others go to quarantine with `duplicate_of`.
+    Byte-identical files and bodies equal up to case and spacing form a group; groups whose bodies
+    share at least `near_threshold` of their word shingles (`flows.dedup`: the same release
+    republished with other crawl noise) are merged. Of a group the release with the most metadata
+    is kept (then the first by path); the others go to quarantine with `duplicate_of`.
     """
     quarantine = [vars(r).copy() for r in items if isinstance(r, Rejected)]
     rows = [r for r in items if not isinstance(r, Rejected)]
-    groups: dict[str, list[dict[str, Any]]] = {}
+    exact: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         key = hashlib.sha256(" ".join(r["body"].split()).casefold().encode()).hexdigest()
-        groups.setdefault(key, []).append(r)
+        exact.setdefault(key, []).append(r)
+    groups = list(exact.values())
+    near = dedup.near_duplicate_groups([g[0]["body"] for g in groups], near_threshold)
+    merged_into: dict[int, int] = {}
+    for members, _ in near:
+        for m in members[1:]:
+            merged_into[m] = members[0]
+            groups[members[0]] = groups[members[0]] + groups[m]
     releases = []
-    for group in groups.values():
+    for gi, group in enumerate(groups):
+        if gi in merged_into:
+            continue
         group.sort(key=lambda r: (-_metadata_score(r), r["source_file"]))
         kept = group[0]
         releases.append(kept)
         for dup in group[1:]:
-            same_bytes = dup["release_id"] == kept["release_id"]
+            twin = next(r for r in group if r["release_id"] == dup["release_id"])
+            detail = _duplicate_detail(dup, kept, near_threshold)
+            if twin is not dup and twin is not kept:
+                detail = f"Byte-identical to {twin['source_file']}. {detail}"
             quarantine.append({
                 "source_file": dup["source_file"],
                 "raw_sha256": dup["_raw_sha256"],
                 "reason": "duplicate",
-                "detail": (f"Byte-identical to {kept['source_file']}." if same_bytes else
-                           f"Same release text as {kept['source_file']}, which has as much or "
-                           "more metadata and is kept."),
+                "detail": detail,
                 "duplicate_of": kept["release_id"],
             })
     for r in releases:
@@ -130,6 +148,19 @@ def deduplicate(
     releases.sort(key=lambda r: r["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
     return releases, quarantine
+
+
+def _duplicate_detail(dup: dict[str, Any], kept: dict[str, Any], threshold: float) -> str:
+    if dup["release_id"] == kept["release_id"]:
+        return f"Byte-identical to {kept['source_file']}: delete this copy from raw/."
+    if " ".join(dup["body"].split()).casefold() == " ".join(kept["body"].split()).casefold():
+        return (f"Same release text as {kept['source_file']}, which has as much or more "
+                "metadata and is kept.")
+    sim = dedup.similarity(dup["body"], kept["body"])
+    return (f"Near-duplicate of {kept['source_file']}: {sim:.0%} of their "
+            f"{dedup.SHINGLE_WORDS}-word shingles are shared (threshold {threshold:.0%}), the same "
+            "release republished with other crawl noise; the kept copy has as much or more "
+            "metadata. If they are different releases, report it with both file names.")
 
 
 def entity_tables(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -140,3 +171,23 @@ def entity_tables(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 def flag_counts(releases: list[dict[str, Any]]) -> dict[str, int]:
     return dict(sorted(Counter(f for r in releases for f in r["flags"]).items()))
+
+
+def correct(raw_dir: Path, releases: list[dict[str, Any]],
+            quarantine: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Apply raw/corrections.csv to `releases`: (lines applied, problems naming file lines)."""
+    fixes, problems = corrections.load(raw_dir)
+    problems += corrections.apply(fixes, releases, quarantine)
+    ids = {r["release_id"] for r in releases}
+    return sum(c.release_id in ids for c in fixes), problems
+
+
+def account(files: list[RawFile], releases: list[dict[str, Any]],
+            quarantine: list[dict[str, Any]]) -> list[str]:
+    """Problems unless every raw file is in exactly one of releases and quarantine."""
+    seen = Counter([r["source_file"] for r in releases] + [q["source_file"] for q in quarantine])
+    problems = [f"{f} is in the tables {n} times" for f, n in sorted(seen.items()) if n > 1]
+    expected = {f.rel for f in files}
+    problems += [f"{f} is in neither releases nor quarantine" for f in sorted(expected - set(seen))]
+    problems += [f"{f} is not a raw file" for f in sorted(set(seen) - expected)]
+    return problems

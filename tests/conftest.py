@@ -11,8 +11,10 @@ import pytest
 
 _HOME = tempfile.mkdtemp(prefix="kzdiplo-prefect-")
 os.environ["PREFECT_HOME"] = _HOME
+os.environ["KZDIPLO_CACHE"] = os.path.join(_HOME, "extract-cache")  # never the repo's .cache
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

@@ -106,7 +106,7 @@ def test_failed_expectation_leaves_output_untouched(seed_build, monkeypatch, cap
 
     monkeypatch.setattr("flows.stages.extract_release", broken)
     code = cli.main(["build", "--raw", str(Path(__file__).parent.parent / "raw"),
-                     "--out", str(out), "--quiet"])
+                     "--out", str(out), "--quiet", "--no-cache"])
     printed = capsys.readouterr().out
     assert code == 1
     assert "validation:          FAILED" in printed

@@ -88,9 +88,10 @@ def resolve_persons(extractions: dict[str, dict[str, Any]]) -> tuple[
 
 def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str, Any]]
                  ) -> dict[str, list[dict[str, Any]]]:
-    """persons, organizations, mentions, quotes and amounts; fills the releases' id lists."""
+    """persons, organizations, mentions, quotes, amounts and interactions; fills the releases'
+    id lists."""
     person_id, persons = resolve_persons(extractions)
-    mentions, quotes, amounts = [], [], []
+    mentions, quotes, amounts, interactions = [], [], [], []
     org_releases: dict[str, set[str]] = defaultdict(set)
     for r in releases:
         rid = r["release_id"]
@@ -113,6 +114,16 @@ def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str
                 "person_id": person_id[(rid, q["speaker"])] if q["speaker"] else None,
                 "speaker_surface": q["speaker_surface"], "text": q["text"],
                 "start": q["start"], "end": q["end"]})
+        for i, x in enumerate(ex.get("interactions", []), start=1):
+            interactions.append({
+                "interaction_id": f"{rid}-{i}", "release_id": rid, "kind": x["kind"],
+                "status": x["status"], "event_date": x["event_date"], "place": x["place"],
+                "participants": list(dict.fromkeys(person_id[(rid, p)]
+                                                   for p in x["participants"])),
+                "countries": x["countries"], "organizations": x["organizations"],
+                "evidence": x["evidence"], "start": x["start"], "end": x["end"]})
+            for org in x["organizations"]:  # a ministry taking part, implied by a title
+                org_releases[org].add(rid)
         for i, a in enumerate(ex["amounts"], start=1):
             amounts.append({"amount_id": f"{rid}-{i}", "release_id": rid, "value": a["value"],
                             "currency": a["currency"], "surface": a["surface"],
@@ -126,4 +137,4 @@ def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str
     ]
     mentions.sort(key=lambda m: (m["release_id"], m["start"], m["end"], m["entity_type"]))
     return {"persons": persons, "organizations": organizations, "mentions": mentions,
-            "quotes": quotes, "amounts": amounts}
+            "quotes": quotes, "amounts": amounts, "interactions": interactions}

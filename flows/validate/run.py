@@ -18,7 +18,6 @@ from flows.publish.tables import arrow_table
 from flows.validate.suites import Rule, describe, expectation, rules
 
 
-
 def _event_lag_days(df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Series:
     """Days from a held interaction to its release's date (null when either is unknown)."""
     releases = frames.get("releases")
@@ -33,6 +32,11 @@ def _event_lag_days(df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Ser
 # Columns computed for validation only, never published: fn(table frame, all table frames).
 DERIVED = {
     "interactions": {"event_lag_days": _event_lag_days},
+    "quarantine": {
+        # a duplicate must name the release it duplicates; other rows must not
+        "duplicate_named": lambda df, frames: (df["reason"] == "duplicate")
+        == df["duplicate_of"].notna(),
+    },
     "releases": {
         "created_lag_days": lambda df, frames: (
             pd.to_datetime(df["created_at"]).dt.normalize()

@@ -105,8 +105,6 @@ def rules(table: str, *, build_date: str) -> list[Rule]:
         kwargs = {k: v for k, v in x.items()
                   if k not in ("type", "severity", "flag", "description")}
         kwargs = {k: (build_date if v == "$build_date" else v) for k, v in kwargs.items()}
-        if "row_condition" in kwargs:
-            kwargs["condition_parser"] = "pandas"
         out.append(Rule(table, x["type"], kwargs, x.get("severity", "hard"), x.get("flag"),
                         x.get("description", "")))
     return out
