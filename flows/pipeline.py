@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import config, stages
 from flows.cache import Incremental
 from flows.lock import publish_lock
+from flows.progress import Progress
 from flows.publish import atomic
 from flows.publish.publisher import check, commit, reject
 from flows.validate.run import Outcome
@@ -100,22 +101,30 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     Only files new to the cache (see `flows.cache`) go to the normalise/extract tasks; the cache
     is read and written here, in the flow's process, never by the task workers.
     """
+    logger = get_run_logger()
     if inc is None:
+        progress = Progress(len(files), logger.info, what="files normalised and extracted")
         extracted = extract_task.map(normalise_task.map(batches(files, batch_size)))
-        return [item for fut in extracted for item in fut.result()]
+        out = []
+        for fut in extracted:
+            out += fut.result()
+            progress.advance(len(out) - progress.done)
+        return out
     store, keys = inc.store, inc.keys
     results = store.get(keys)
     todo = [i for i, r in enumerate(results) if r is None]
     todo_batches = batches(todo, batch_size)
+    progress = Progress(len(todo), logger.info, what="new files normalised and extracted")
     extracted = extract_task.map(normalise_task.map([[files[i] for i in b]
                                                      for b in todo_batches]))
     for b, fut in zip(todo_batches, extracted, strict=True):
         batch = fut.result()
+        progress.advance(len(batch))
         store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
         for i, r in zip(b, batch, strict=True):
             results[i] = r
     store.save()
-    get_run_logger().info("cache %s: %d files reused, %d processed", store.dir,
+    logger.info("cache %s: %d files reused, %d processed", store.dir,
                           len(files) - len(todo), len(todo))
     return results
 
