@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import corrections, dedup
+from flows.checksums import file_sha256
 from flows.config import MAX_RAW_BYTES
 from flows.extract.entities import extract_entities
 from flows.extract.interactions import extract_interactions
@@ -55,21 +56,13 @@ def discover(raw_dir: Path) -> list[RawFile]:
     return sorted(out, key=lambda f: f.rel)
 
 
-def _stream_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_one(f: RawFile, max_bytes: int = MAX_RAW_BYTES) -> Normalised | Rejected:
     if f.symlink is not None:
         digest = hashlib.sha256(os.fsencode(f.symlink)).hexdigest()
         return Rejected(f.rel, digest, "symlink", f"This is a symbolic link to {f.symlink!r}; "
                         "links are never followed: copy the file itself into raw/.")
     if f.size > max_bytes:
-        return Rejected(f.rel, _stream_sha256(f.path), "too_large",
+        return Rejected(f.rel, file_sha256(f.path), "too_large",
                         f"The file has {f.size:,} bytes, over the limit of {max_bytes:,}: a press "
                         "release is far smaller, so check what the crawler saved.")
     return normalise(f.path.read_bytes(), f.rel)

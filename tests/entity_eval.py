@@ -32,6 +32,20 @@ def _fold(s: str) -> str:
     return " ".join(ascii_fold(s).casefold().replace("’", "'").split())
 
 
+def match_persons(gold_persons: list[dict], pred_ids: list[str],
+                  persons: dict[str, dict]) -> dict[str, str]:
+    """Gold person id -> predicted person id: a gold person is found when a predicted person
+    of the same release shares one of its spellings."""
+    to_pred: dict[str, str] = {}
+    for gp in gold_persons:
+        forms = {_fold(a) for a in [gp["name"], *gp["aliases"]]}
+        for pid in pred_ids:
+            if forms & {_fold(a) for a in [persons[pid]["name"], *persons[pid]["aliases"]]}:
+                to_pred[gp["id"]] = pid
+                break
+    return to_pred
+
+
 class Score:
     def __init__(self) -> None:
         self.tp = Counter()
@@ -80,14 +94,7 @@ def evaluate(corpus: str, score: Score | None = None) -> Score:
         places = {place_name[m["entity_id"]] for m in tables["mentions"]
                   if m["release_id"] == rid and m["entity_type"] == "place"}
         score.add("places", sorted(set(g["places"])), sorted(places), where)
-        # a gold person is found when a predicted person of the release shares a spelling
-        to_pred: dict[str, str] = {}
-        for gp in g["persons"]:
-            forms = {_fold(a) for a in [gp["name"], *gp["aliases"]]}
-            for pid in rel["persons"]:
-                if forms & {_fold(a) for a in [persons[pid]["name"], *persons[pid]["aliases"]]}:
-                    to_pred[gp["id"]] = pid
-                    break
+        to_pred = match_persons(g["persons"], rel["persons"], persons)
         score.add("persons", [to_pred.get(gp["id"], "?" + gp["id"]) for gp in g["persons"]],
                   rel["persons"], where)
         pred_q = [(q["text"][:25], q["person_id"]) for q in tables["quotes"]

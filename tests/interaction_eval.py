@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
-from tests.entity_eval import CORPORA, _fold, build
+from tests.entity_eval import CORPORA, build, match_persons
 
 
 def pairs(participants: list[str], organizations: list[str]) -> list[tuple[str, str]]:
@@ -81,13 +81,7 @@ def evaluate(corpus: str, tables: dict | None = None) -> tuple[PairScore, dict]:
         if g is None:
             continue
         rid = rel["release_id"]
-        to_pred: dict[str, str] = {}
-        for gp in g["persons"]:
-            forms = {_fold(a) for a in [gp["name"], *gp["aliases"]]}
-            for pid in rel["persons"]:
-                if forms & {_fold(a) for a in [persons[pid]["name"], *persons[pid]["aliases"]]}:
-                    to_pred[gp["id"]] = pid
-                    break
+        to_pred = match_persons(g["persons"], rel["persons"], persons)
         gold_i = [(i["kind"], {"participants": [to_pred.get(p, "?" + p) for p in i["participants"]],
                                "organizations": i["organizations"]})
                   for i in g.get("interactions", [])]

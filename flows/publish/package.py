@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from flows import __version__, schema
+from flows.checksums import file_sha256
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _arrow_types(name: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import schema
+from flows.checksums import file_sha256
 from flows.publish import atomic, package, version
 from flows.publish.tables import write_table
 from flows.validate.run import Outcome, validate
@@ -57,7 +58,7 @@ def content_fingerprint(out_dir: Path) -> str:
     h = hashlib.sha256()
     for name in schema.tables():
         for ext in ("parquet", "csv"):
-            h.update(f"{name}.{ext}:{package.file_sha256(out_dir / f'{name}.{ext}')}\n".encode())
+            h.update(f"{name}.{ext}:{file_sha256(out_dir / f'{name}.{ext}')}\n".encode())
     return h.hexdigest()
 
 

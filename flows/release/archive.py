@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from flows import schema
+from flows.checksums import file_sha256
 from flows.config import ROOT
-from flows.publish import atomic, package
+from flows.publish import atomic
 from flows.release import card, changelog
 from flows.release.common import (
     ReleaseError,
@@ -79,7 +80,7 @@ def _check_output(output: Path, desc: dict[str, Any]) -> None:
         path = output / r["path"]
         if not path.is_file():
             raise ReleaseError(f"{path} is missing: run `kzdiplo build` first.")
-        if r.get("hash") and r["hash"] != f"sha256:{package.file_sha256(path)}":
+        if r.get("hash") and r["hash"] != f"sha256:{file_sha256(path)}":
             raise ReleaseError(f"{path} differs from its datapackage.json hash: the output was "
                                "changed after the build; run `kzdiplo build` again.")
     if not (output / "validation" / "index.html").is_file():

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +16,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from flows.checksums import file_sha256
 from flows.release.common import ReleaseError, read_descriptor, unpacked
 
 
@@ -29,14 +29,6 @@ class Verdict:
     def fail(self, text: str) -> None:
         self.ok = False
         self.problems.append(text)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_sums(root: Path, v: Verdict) -> None:
@@ -61,7 +53,7 @@ def check_sums(root: Path, v: Verdict) -> None:
         if not path.is_file():
             v.fail(f"{name}: listed in SHA256SUMS but missing")
             bad += 1
-        elif _sha256(path) != digest:
+        elif file_sha256(path) != digest:
             v.fail(f"{name}: checksum mismatch (damaged or altered)")
             bad += 1
     present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
