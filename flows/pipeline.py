@@ -11,6 +11,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import config, stages
 from flows.cache import Incremental
@@ -149,7 +150,9 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         return summary
     items = extract_all(files, batch_size, inc)
     releases, quarantine = stages.deduplicate(items)
-    tables = {"releases": releases, "quarantine": quarantine, **entities_task(releases)}
+    # quote(): Prefect would otherwise walk every row of these lists to record task inputs
+    tables = {"releases": releases, "quarantine": quarantine,
+              **entities_task(quote(releases))}
     corrected, correction_problems = stages.correct(raw, releases, quarantine)
     checks = {"corrections": correction_problems,
               "accounting": stages.account(files, releases, quarantine)}
@@ -158,10 +161,10 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
     atomic.clean_stale(out)
     staging = atomic.staging_dir(out)
     try:
-        outcome = validate_task(tables, staging, now.date(), checks)
+        outcome = validate_task(quote(tables), staging, now.date(), checks)
         root = config.ROOT / "datapackage.json" if out == config.OUTPUT.resolve() else None
         if outcome.success:
-            version, changed = publish_task(tables, staging, out, now.isoformat(), root)
+            version, changed = publish_task(quote(tables), staging, out, now.isoformat(), root)
             report = out / "validation" / "index.html"
         else:
             version, changed = None, False
