@@ -41,7 +41,6 @@ from typing import Any
 from flows import config, reference, stages
 
 FORMAT = 1  # bump when the layout of the cache changes
-DEFAULT_DIR = config.CACHE
 _LIBRARIES = ("ftfy", "dateparser", "pycountry", "pyahocorasick", "rapidfuzz", "regex")
 _SOURCES = ("normalise", "extract", "dates.py", "reference.py")
 # Settings of flows/config.py that do not change what a file yields.

@@ -67,16 +67,6 @@ def country_forms() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO3 -> an English short name (for reports and the dataset card)."""
-    import pycountry
-
-    out = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
-    out.setdefault("XKX", "Kosovo")
-    return out
-
-
 def files() -> list[Path]:
     return sorted(p for p in REFERENCE.iterdir() if p.suffix == ".csv")
 

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,6 @@ from flows.checksums import file_sha256
 from flows.publish import atomic, package, version
 from flows.publish.tables import write_table
 from flows.validate.run import Outcome, validate
-
-
-@dataclass
-class Published:
-    ok: bool
-    out_dir: Path
-    report_dir: Path
-    outcome: Outcome
-    version: str | None = None
-    changed: bool = False
 
 
 def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome) -> None:
@@ -110,31 +99,3 @@ def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path
         atomic.replace_file(root_package, (json.dumps(root, indent=2, ensure_ascii=False)
                                            + "\n").encode("utf-8"))
     return new_version, True
-
-
-def publish(
-    tables: dict[str, list[dict[str, Any]]],
-    out_dir: Path,
-    *,
-    build_date: dt.date,
-    created: str,
-    root_package: Path | None = None,
-) -> Published:
-    """Publish `tables` into `out_dir` (and `root_package`) only if validation passes.
-
-    On a hard validation failure nothing in `out_dir` changes; the report goes to
-    `<out_dir>.rejected/validation/`.
-    """
-    out_dir = out_dir.resolve()
-    atomic.clean_stale(out_dir)
-    staging = atomic.staging_dir(out_dir)
-    try:
-        outcome = check(tables, staging, build_date=build_date)
-        if not outcome.success:
-            return Published(False, out_dir, reject(staging, out_dir), outcome)
-        new_version, changed = commit(tables, staging, out_dir, created=created,
-                                      root_package=root_package)
-        return Published(True, out_dir, out_dir / "validation", outcome, new_version, changed)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

@@ -7,7 +7,6 @@ from each schema's fields; semantic rules come from its `x-expectations` list. E
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,10 +134,3 @@ def describe(rule: Rule) -> str:
     return f"{rule.batch}: {rule.type}({col})" + (
         f" — {rule.description}" if rule.description else ""
     )
-
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-")
