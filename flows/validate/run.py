@@ -104,6 +104,12 @@ def _ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
     return ids
 
 
+def _row_key(table: str) -> str:
+    """The column that names a row in reports: the first primary-key column."""
+    sch = schema.load(table)
+    return (sch.get("primaryKey") or [sch["fields"][0]["name"]])[0]
+
+
 def all_rules(tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[Rule]:
     out: list[Rule] = []
     seen: set[str] = set()  # a suite keeps equal expectations once, so must we
@@ -188,13 +194,12 @@ def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
             result_format={"result_format": "COMPLETE"}))
         result = next(iter(cp.run(batch_parameters={"dataframe": df}).run_results.values()))
         by_index = {res.expectation_config.meta["rule"]: res for res in result.results}
+        table = batch.split(".")[0]
+        keys = batches[table][_row_key(table)]
         for i, r in enumerate(batch_rules):
             res = by_index[i]
-            table = batch.split(".")[0]
             unexpected = res.result.get("unexpected_index_list") or []
             rows = [int(i) for i in unexpected]
-            key = schema.load(table).get("primaryKey", [])[:1] or [schema.field_names(table)[0]]
-            keys = batches[table][key[0]]
             if batch.endswith((".derived", ".fk")) or batch == table:
                 row_keys = [str(keys.iloc[i]) for i in rows[:20]]
             else:
