@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import time
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from flows import dedup, stages
+from flows import dedup, schema, stages
 from flows.normalise import Normalised, Rejected, normalise
 from flows.publish.tables import FORMULA_START, csv_safe, write_table
 from tests.hostile_corpus import paragraphs, release
@@ -153,3 +156,36 @@ def test_csv_defused_parquet_exact(tmp_path):
     with (tmp_path / "quarantine.csv").open(encoding="utf-8", newline="") as fh:
         details = [r["detail"] for r in csv.DictReader(fh)]
     assert details == [f"'{c}" for c in cells[:-1]] + ["plain"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(
+    st.text(st.characters(codec="utf-8"), max_size=12),
+    st.one_of(st.none(), st.text(st.sampled_from('ab,"\n\r=+-@\t |\''), max_size=8)),
+    st.lists(st.text(st.sampled_from('ab,"\n\r=|'), max_size=4), max_size=3),
+    st.one_of(st.none(), st.integers(0, 2**40), st.floats(0, 1e15, allow_nan=False)),
+    st.one_of(st.none(), st.datetimes(dt.datetime(1991, 1, 1), dt.datetime(2100, 1, 1))
+              .map(lambda d: d.replace(microsecond=0))),
+    st.one_of(st.none(), st.dates(dt.date(1991, 1, 1), dt.date(2100, 1, 1)))), max_size=6))
+def test_vectorised_csv_equals_cell_by_cell(values):
+    """`tables.csv_text` (Arrow compute) writes what the per-cell reference functions write."""
+    import pyarrow as pa
+
+    from flows.publish import tables
+
+    fields = [{"name": "free", "type": "string"},
+              {"name": "coded", "type": "string", "constraints": {"pattern": "[a-z,]*"}},
+              {"name": "items", "type": "list"}, {"name": "value", "type": "number"},
+              {"name": "at", "type": "datetime"}, {"name": "day", "type": "date"}]
+    arrow = pa.schema([("free", pa.string()), ("coded", pa.string()),
+                       ("items", pa.list_(pa.string())), ("value", pa.float64()),
+                       ("at", pa.timestamp("ms")), ("day", pa.date32())])
+    rows = [dict(zip([f["name"] for f in fields], v, strict=True)) for v in values]
+    table = pa.Table.from_pylist(rows, schema=arrow)
+    expected = "".join(tables.csv_row([
+        tables.csv_safe(c) if tables._free_text(f) else c
+        for f in fields for c in [schema.csv_cell(
+            int(r[f["name"]]) if f["type"] == "number" and r[f["name"]] is not None
+            and float(r[f["name"]]).is_integer() else r[f["name"]], f["type"])]])
+        for r in rows)
+    assert tables.csv_text(table, fields) == expected

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows import schema
@@ -51,6 +53,41 @@ def arrow_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(columns, schema=sch)
 
 
+def _csv_cells(column: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray:
+    """A column as CSV cells, vectorised: what `schema.csv_cell` + `csv_safe` + `_csv_field`
+    make of each value (tests/test_publish.py checks they agree)."""
+    ftype = field["type"]
+    if ftype == "list":
+        cells = pc.binary_join(column, "|")
+    elif ftype == "datetime":  # whole seconds, no fraction, as datetime.isoformat("seconds")
+        cells = pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+    elif ftype in ("string", "date", "integer", "boolean"):
+        cells = column.cast(pa.string())  # ISO dates, true/false, plain integers
+    else:  # numbers: whole ones without ".0" (the extractor's ints), others as Python prints them
+        cells = pa.chunked_array([pa.array([None if v is None else schema.csv_cell(
+            int(v) if float(v).is_integer() else v, ftype) for v in column.to_pylist()],
+            pa.string())])
+    cells = pc.fill_null(cells, "")
+    if _free_text(field):
+        cells = pc.if_else(pc.match_substring_regex(cells, _FORMULA_RE),
+                           pc.binary_join_element_wise("'", cells, ""), cells)
+    quote = pc.match_substring_regex(cells, '[,"\n\r]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
+    return pc.if_else(quote, quoted, cells)
+
+
+_FORMULA_RE = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
+
+
+def csv_text(table: pa.Table, fields: list[dict[str, Any]]) -> str:
+    """The CSV records (no header) of `table`, one per row, each ending in "\n"."""
+    if table.num_rows == 0:
+        return ""
+    cells = [_csv_cells(table.column(f["name"]), f) for f in fields]
+    lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    return "\n".join(lines.to_pylist()) + "\n"
+
+
 class TableWriter:
     """Streams batches of rows of one table into `<name>.parquet` and `<name>.csv`."""
 
@@ -67,18 +104,15 @@ class TableWriter:
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for r in rows:
             self._buffer.append(r)
-            cells = []
-            for f in self.fields:
-                cell = schema.csv_cell(r.get(f["name"]), f["type"])
-                cells.append(csv_safe(cell) if _free_text(f) else cell)
-            self._csv_file.write(csv_row(cells))
             self.rows += 1
             if len(self._buffer) >= ROW_GROUP:
                 self._flush()
 
     def _flush(self) -> None:
         if self._buffer:
-            self._parquet.write_table(arrow_table(self.name, self._buffer))
+            table = arrow_table(self.name, self._buffer)
+            self._parquet.write_table(table)
+            self._csv_file.write(csv_text(table, self.fields))
             self._buffer = []
 
     def close(self) -> None:
