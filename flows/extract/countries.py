@@ -51,3 +51,10 @@ def find_countries(text: str) -> Iterator[Hit]:
                      or rule[1].match(text[hit.end: hit.end + 30])):
             continue
         yield hit
+
+
+@lru_cache(maxsize=16384)
+def country_codes(text: str) -> frozenset[str]:
+    """The codes `find_countries` finds in a short text (a role, a modifier), memoised: the same
+    roles are looked up again for every interaction their holders take part in."""
+    return frozenset(h.value for h in find_countries(text))

@@ -38,8 +38,9 @@ _TOKEN_OR_INITIAL = regex.compile(rf"{names.INITIAL}|{names.TOKEN}(?:[’']s)?")
 _NOT_BEFORE_NAME = re.compile(r"\b(?:of|the|for|in|on|at|to|from)\s+$", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
 # A full stop that ends a sentence: not the one of an initial ("R. Vasilenko") or "Mr.".
+# (Lookbehinds after the mark, as in interactions._SENT_END: a fast scan for [.!?].)
 _SENTENCE_END = re.compile(
-    r"(?<![\s(“\"][A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSt)[.!?](?=\s|$)")
+    r"[.!?](?<![\s(“\"][A-Z].)(?<!\bMr.)(?<!\bMs.)(?<!\bDr.)(?<!\bMrs.)(?<!\bSt.)(?=\s|$)")
 # Opening and closing marks may be mixed (“...," in crawled text).
 _QUOTE = re.compile(r"[“\"]([^“”\"\n]{20,2000}?)[”\"]|«([^«»\n]{20,2000}?)»")
 # A place that names a document or format is not a place mention: "Helsinki Final Act".

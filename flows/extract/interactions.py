@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
 from flows.dates import DATE, parse_date
-from flows.extract.countries import find_countries
+from flows.extract.countries import country_codes
 from flows.extract.entities import org_ids
 from flows.reference import rows
 
@@ -49,8 +50,10 @@ KINDS = ("meeting", "talks", "consultations", "phone_call", "visit", "reception"
 STATUSES = ("held", "planned")
 
 # A sentence ends at . ! ? (not that of an initial, "U.S." or "Mr."), or at a line break.
-_SENT_END = re.compile(r"(?<![\s(“\"][A-Z])(?<!\.[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)"
-                       r"(?<!\bSt)(?<!\bNo)[.!?]+[”\"’»]?(?=\s|$)|\n")
+# The lookbehinds follow the first mark (hence their trailing "."), so that the pattern starts
+# with a character class the regex engine scans for quickly: 10x faster than leading them.
+_SENT_END = re.compile(r"[.!?](?<![\s(“\"][A-Z].)(?<!\.[A-Z].)(?<!\bMr.)(?<!\bMs.)(?<!\bDr.)"
+                       r"(?<!\bMrs.)(?<!\bSt.)(?<!\bNo.)[.!?]*[”\"’»]?(?=\s|$)|\n")
 _QUOTED = re.compile(r"[“\"][^“”\"\n]{1,2000}?[”\"]|«[^«»\n]{1,2000}?»")
 _NOUN = (r"(?:bilateral\s+|political\s+|official\s+|separate\s+)?"
          r"(?P<noun>meetings?|talks|consultations|negotiations|"
@@ -106,6 +109,11 @@ _SAME_DAY = re.compile(r"\b(?:the\s+same\s+day|that\s+day)\b", re.I)
 _TODAY = re.compile(r"\btoday\b", re.I)
 _WEEKDAY = re.compile(r"\bon\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _FULL_DATE = re.compile(DATE)
+# A word every trigger above needs: a sentence without one states no interaction (a cheap
+# test that spares most sentences the dozen trigger patterns).
+_ANY_TRIGGER = re.compile(r"invitation|delegation|meeting|talks|consultations|negotiations|"
+                          r"phone|\bmee?t|receive|sign|took part|takes part|participat|"
+                          r"attended|joined", re.I)
 # "Mayor of Atlanta": a role, not where it happened
 _OFFICE = re.compile(r"\b(?:Mayor|Governor|Akim|University|Embassy|Consulate)(?:\s+General)?\s+"
                      r"(?:of|in)\s+$")
@@ -177,11 +185,14 @@ class _Body:
         self.orgs: list[tuple[int, int, str]] = []
         self.places: list[tuple[int, int, str]] = []
         self.countries: list[tuple[int, int, str]] = []
+        lists = {"person": self.people, "organization": self.orgs, "place": self.places,
+                 "country": self.countries}
+        quote_starts = [q[0] for q in self.quoted]
         for etype, eid, _, start, end in entities["mentions"]:
-            if any(s <= start < e for s, e in self.quoted):
+            i = bisect_right(quote_starts, start) - 1  # quotations do not overlap
+            if i >= 0 and start < self.quoted[i][1]:
                 continue
-            {"person": self.people, "organization": self.orgs, "place": self.places,
-             "country": self.countries}[etype].append((start, end, eid))
+            lists[etype].append((start, end, eid))
         # one name split in two mentions ("Kim" + "Hyun-chong"): one person, the fuller one
         merged: list[tuple[int, int, str]] = []
         for m in self.people:
@@ -234,9 +245,9 @@ class _Body:
             word = head.split()[-1].replace("-", " ")
             cands = [k for k in cands if any(word in r.lower().replace("-", " ")
                                              for r in self.roles(k))]
-            wanted = {h.value for h in find_countries(phrase["mod"])}
+            wanted = country_codes(phrase["mod"])
             if wanted:
-                fits = [k for k in cands if any(wanted & {h.value for h in find_countries(r)}
+                fits = [k for k in cands if any(wanted & country_codes(r)
                                                 for r in self.roles(k))]
                 cands = fits or cands
         return max(cands, key=lambda k: last[k]) if cands else None
@@ -333,7 +344,7 @@ class _Extractor:
         orgs = set(self.b.orgs_in(start, end)) | set(orgs_side)
         for k in people:
             for role in self.b.roles(k):
-                found = {h.value for h in find_countries(role)}
+                found = country_codes(role)
                 countries |= found
                 if _FOREIGN_ROLE.search(role) and len(found) == 1:
                     mfa = f"mfa-{next(iter(found)).lower()}"
@@ -383,6 +394,8 @@ class _Extractor:
     def sentence(self, si: int) -> None:
         s, e = self.b.sentences[si]
         text = self.b.text
+        if not _ANY_TRIGGER.search(text, s, e):
+            return
         invite: list[tuple[int, int]] = []
         for m in _INVITATION.finditer(text, s, e):
             stop = re.compile(r",|\.\s|$").search(text, m.end(), e)
