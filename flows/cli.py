@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     from flows.runners import build_flow
 
-    build_dataset = build_flow(args.runner, args.dask_address, args.dask_workers)
+    build_dataset = build_flow(args.runner, args.dask_address, args.workers)
     summary = build_dataset(raw_dir=str(raw), out_dir=str(Path(args.out)),
                             batch_size=args.batch_size,
                             cache_dir=None if args.no_cache else str(Path(args.cache).resolve()))
@@ -87,12 +87,14 @@ def parser() -> argparse.ArgumentParser:
                    help="cache of per-file results reused by later builds (default .cache/)")
     b.add_argument("--no-cache", action="store_true",
                    help="process every file again, and neither read nor write the cache")
-    b.add_argument("--runner", choices=["local", "dask"], default="local",
-                   help="where normalise/extract tasks run: threads here (default) or Dask")
+    b.add_argument("--runner", choices=["local", "threads", "dask"], default="local",
+                   help="where normalise/extract tasks run: worker processes here (default), "
+                        "threads of this process, or Dask")
     b.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                    help="scheduler of an existing Dask cluster (default: a local cluster)")
-    b.add_argument("--dask-workers", type=int, default=2, metavar="N",
-                   help="worker processes of the local Dask cluster (default 2)")
+    b.add_argument("--workers", "--dask-workers", type=int, default=None, metavar="N",
+                   help=f"worker processes, here or in the local Dask cluster (default "
+                        f"{config.WORKERS}: one per core; KZDIPLO_WORKERS)")
     b.set_defaults(func=cmd_build)
     sv = sub.add_parser("serve", help="serve the build as a scheduled Prefect deployment")
     sv.add_argument("--raw", default=str(config.RAW), help="folder of raw releases")

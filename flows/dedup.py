@@ -97,14 +97,31 @@ def candidate_pairs(signatures: Sequence[np.ndarray]) -> set[tuple[int, int]]:
     return pairs
 
 
+def body_signature(body: str) -> bytes:
+    """The MinHash signature of a body, as bytes: computed where the body is extracted (in
+    parallel, and cached with it), so that grouping needs only the signatures."""
+    return signature(shingles(body)).tobytes()
+
+
 def near_duplicate_groups(bodies: Sequence[str], threshold: float = THRESHOLD,
+                          signatures: Sequence[bytes] | None = None,
                           ) -> list[tuple[list[int], dict[tuple[int, int], float]]]:
     """Groups (of two or more indices into `bodies`) of near-duplicates, with the checked
     similarity of each linked pair. A group is a connected component of pairs at or above
-    `threshold`; groups and their members are in index order."""
+    `threshold`; groups and their members are in index order. `signatures` (`body_signature`
+    of each body) saves computing them; shingle sets are made only for candidate pairs."""
     cache = _WordHashes()
-    sets = [shingles(b, cache=cache) for b in bodies]
-    sigs = [signature(s) for s in sets]
+    if signatures is None:
+        sigs = [signature(shingles(b, cache=cache)) for b in bodies]
+    else:
+        sigs = [np.frombuffer(x, dtype=np.uint32) for x in signatures]
+    sets: dict[int, np.ndarray] = {}
+
+    def shingle_set(i: int) -> np.ndarray:
+        if i not in sets:
+            sets[i] = shingles(bodies[i], cache=cache)
+        return sets[i]
+
     parent = list(range(len(bodies)))
 
     def find(i: int) -> int:
@@ -115,9 +132,10 @@ def near_duplicate_groups(bodies: Sequence[str], threshold: float = THRESHOLD,
 
     sims: dict[tuple[int, int], float] = {}
     for i, j in sorted(candidate_pairs(sigs)):
-        if not len(sets[i]) or not len(sets[j]):
+        a, b = shingle_set(i), shingle_set(j)
+        if not len(a) or not len(b):
             continue
-        s = jaccard(sets[i], sets[j])
+        s = jaccard(a, b)
         if s >= threshold:
             sims[(i, j)] = s
             ri, rj = find(i), find(j)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import config, stages
@@ -95,6 +98,18 @@ def publish_task(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir
     return commit(tables, staging, out_dir, created=created, root_package=root_package)
 
 
+def _run_batches(file_batches: list[list[stages.RawFile]]) -> list[Any]:
+    """normalise + extract of each batch: on the flow's task runner (worker processes), or,
+    for a single batch, right here (not worth starting a worker process for)."""
+    if len(file_batches) == 1:
+        return [extract_task(normalise_task(file_batches[0]))]
+    return extract_task.map(normalise_task.map(file_batches))
+
+
+def _result(item: Any) -> list[Any]:
+    return item if isinstance(item, list) else item.result()
+
+
 def extract_all(files: list[stages.RawFile], batch_size: int,
                 inc: Incremental | None) -> list[Any]:
     """normalise + extract of every file, in file order; cached results are reused.
@@ -105,10 +120,9 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     logger = get_run_logger()
     if inc is None:
         progress = Progress(len(files), logger.info, what="files normalised and extracted")
-        extracted = extract_task.map(normalise_task.map(batches(files, batch_size)))
         out = []
-        for fut in extracted:
-            out += fut.result()
+        for fut in _run_batches(batches(files, batch_size)):
+            out += _result(fut)
             progress.advance(len(out) - progress.done)
         return out
     store, keys = inc.store, inc.keys
@@ -116,10 +130,9 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     todo = [i for i, r in enumerate(results) if r is None]
     todo_batches = batches(todo, batch_size)
     progress = Progress(len(todo), logger.info, what="new files normalised and extracted")
-    extracted = extract_task.map(normalise_task.map([[files[i] for i in b]
-                                                     for b in todo_batches]))
+    extracted = _run_batches([[files[i] for i in b] for b in todo_batches]) if todo else []
     for b, fut in zip(todo_batches, extracted, strict=True):
-        batch = fut.result()
+        batch = _result(fut)
         progress.advance(len(batch))
         store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
         for i, r in zip(b, batch, strict=True):
@@ -130,7 +143,13 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     return results
 
 
-@flow(name="build_dataset", log_prints=False)
+def _import_validation() -> None:
+    with contextlib.suppress(Exception):  # validation imports it again, and reports failures
+        import great_expectations  # noqa: F401
+
+
+@flow(name="build_dataset", log_prints=False,
+      task_runner=ProcessPoolTaskRunner(max_workers=config.WORKERS))
 def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTPUT),
                   batch_size: int = config.BATCH_SIZE,
                   cache_dir: str | None = str(config.CACHE)) -> BuildSummary:
@@ -148,6 +167,8 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         for line in summary.lines():
             logger.info(line)
         return summary
+    # Great Expectations takes ~5 s to import: do it while the workers extract.
+    threading.Thread(target=_import_validation, name="import-gx", daemon=True).start()
     items = extract_all(files, batch_size, inc)
     releases, quarantine = stages.deduplicate(items)
     # quote(): Prefect would otherwise walk every row of these lists to record task inputs

@@ -80,6 +80,7 @@ def extract_batch(docs: list[Normalised | Rejected]) -> list[dict[str, Any] | Re
         else:
             row = extract_release(d)
             row["_raw_sha256"] = d.raw_sha256  # for the quarantine row, should it be a duplicate
+            row["_minhash"] = dedup.body_signature(row["body"])  # near-duplicate candidates
             row["_entities"] = extract_entities(row["body"], row["dateline_country"])
             row["_entities"]["interactions"] = extract_interactions(
                 row["body"], row["_entities"], release_date=row["release_date"],
@@ -111,7 +112,9 @@ def deduplicate(
         key = hashlib.sha256(" ".join(r["body"].split()).casefold().encode()).hexdigest()
         exact.setdefault(key, []).append(r)
     groups = list(exact.values())
-    near = dedup.near_duplicate_groups([g[0]["body"] for g in groups], near_threshold)
+    near = dedup.near_duplicate_groups([g[0]["body"] for g in groups], near_threshold,
+                                       [g[0].get("_minhash") for g in groups]
+                                       if all("_minhash" in g[0] for g in groups) else None)
     merged_into: dict[int, int] = {}
     for members, _ in near:
         for m in members[1:]:
@@ -138,6 +141,7 @@ def deduplicate(
             })
     for r in releases:
         r.pop("_raw_sha256", None)
+        r.pop("_minhash", None)
     releases.sort(key=lambda r: r["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
     return releases, quarantine

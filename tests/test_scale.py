@@ -1,4 +1,4 @@
-"""Issue 5: the incremental cache, the publish lock and the Dask runner.
+"""Issue 5: the incremental cache, the publish lock, worker processes, Dask, scheduled runs.
 
 The slow test builds 22 synthetic releases five times (cache, no change, +2 files, no cache,
 Dask LocalCluster) and checks the outputs are byte-identical.
@@ -7,7 +7,10 @@ Dask LocalCluster) and checks the outputs are byte-identical.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -123,8 +126,9 @@ def test_incremental_build_reuses_and_matches_a_full_build(prefect_server, tmp_p
     assert sorted(processed) == ["syn_0000020.txt", "syn_0000021.txt"]
     assert grown.published and grown.version == "1.1.0"
 
+    # No cache, 5 files per task: the tasks run in the local runner's worker processes.
     fresh = tmp_path / "fresh"
-    full = build_dataset(raw_dir=str(raw), out_dir=str(fresh), cache_dir=None)
+    full = build_dataset(raw_dir=str(raw), out_dir=str(fresh), cache_dir=None, batch_size=5)
     assert full.valid and _table_bytes(fresh) == _table_bytes(out)
 
     # The same flow on Dask: a LocalCluster of 2 worker processes, byte-identical tables.
@@ -135,3 +139,36 @@ def test_incremental_build_reuses_and_matches_a_full_build(prefect_server, tmp_p
     dask = build_flow("dask", workers=2)(raw_dir=str(raw), out_dir=str(on_dask), cache_dir=None)
     assert dask.valid and _table_bytes(on_dask) == _table_bytes(fresh)
     shutil.rmtree(fresh)
+
+
+@pytest.mark.slow
+def test_serve_fires_a_scheduled_run_that_publishes(tmp_path):
+    """`kzdiplo serve --interval 5` against a temporary Prefect home: it starts its own Prefect
+    server, whose scheduler creates the runs; the first one builds and publishes the seeds."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(ROOT / "raw", raw)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KZDIPLO_"))}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), KZDIPLO_CACHE=str(tmp_path / "c"))
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows", "serve", "--interval", "5", "--raw", str(raw),
+         "--out", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / "datapackage.json").exists() and time.monotonic() < deadline:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            time.sleep(2)
+        assert (out / "datapackage.json").exists(), (tmp_path / "serve.log").read_text()[-3000:]
+        while "Completed" not in (tmp_path / "serve.log").read_text() and \
+                time.monotonic() < deadline:
+            time.sleep(1)
+        text = (tmp_path / "serve.log").read_text()
+        assert "Completed" in text and "releases published:  5" in text, text[-3000:]
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # serve stops its Prefect server on the way out
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
