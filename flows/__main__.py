@@ -1,3 +1,4 @@
 from flows.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module again: run only once
+    raise SystemExit(main())

@@ -85,15 +85,22 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def candidate_pairs(signatures: Sequence[np.ndarray]) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, whose signatures agree on at least one band."""
     pairs: set[tuple[int, int]] = set()
+    if len(signatures) < 2:
+        return pairs
+    sigs = np.stack(signatures)
     for band in range(BANDS):
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        lo, hi = band * ROWS, (band + 1) * ROWS
-        for i, sig in enumerate(signatures):
-            buckets[sig[lo:hi].tobytes()].append(i)
-        for members in buckets.values():
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
+        # one row per body: its band's values as one opaque item, so equal bands sort together
+        block = np.ascontiguousarray(sigs[:, band * ROWS:(band + 1) * ROWS])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * ROWS))).ravel()
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        for members in np.split(order, cuts):
+            if len(members) > 1:
+                members = sorted(members.tolist())
+                for x in range(len(members)):
+                    for y in range(x + 1, len(members)):
+                        pairs.add((members[x], members[y]))
     return pairs
 
 

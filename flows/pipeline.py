@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 import threading
+import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,7 +106,31 @@ def _run_batches(file_batches: list[list[stages.RawFile]]) -> list[Any]:
     for a single batch, right here (not worth starting a worker process for)."""
     if len(file_batches) == 1:
         return [extract_task(normalise_task(file_batches[0]))]
-    return extract_task.map(normalise_task.map(file_batches))
+    with _api_for_workers():  # the task runner snapshots the environment at the first submit
+        return extract_task.map(normalise_task.map(file_batches))
+
+
+@contextlib.contextmanager
+def _api_for_workers() -> Iterator[None]:
+    """Point worker processes at this flow's Prefect API. On Prefect's embedded server
+    `PREFECT_API_URL` is unset, and each worker would start a temporary server of its own
+    (~10 s each, measured)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value() or os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the embedded server this process started (a singleton)
+    if not (server.running and server.port):
+        yield
+        return
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def _result(item: Any) -> list[Any]:
@@ -143,6 +170,18 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     return results
 
 
+class _Laps:
+    """Logs the time each stage took (for maintainers tuning a build)."""
+
+    def __init__(self, logger: Any) -> None:
+        self.logger, self.t = logger, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.logger.info("%s: %.1f s", stage, now - self.t)
+        self.t = now
+
+
 def _import_validation() -> None:
     with contextlib.suppress(Exception):  # validation imports it again, and reports failures
         import great_expectations  # noqa: F401
@@ -169,11 +208,15 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         return summary
     # Great Expectations takes ~5 s to import: do it while the workers extract.
     threading.Thread(target=_import_validation, name="import-gx", daemon=True).start()
+    lap = _Laps(logger)
     items = extract_all(files, batch_size, inc)
+    lap("normalise + extract")
     releases, quarantine = stages.deduplicate(items)
+    lap("deduplicate")
     # quote(): Prefect would otherwise walk every row of these lists to record task inputs
     tables = {"releases": releases, "quarantine": quarantine,
               **entities_task(quote(releases))}
+    lap("resolve entities")
     corrected, correction_problems = stages.correct(raw, releases, quarantine)
     checks = {"corrections": correction_problems,
               "accounting": stages.account(files, releases, quarantine)}
@@ -182,10 +225,13 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
     atomic.clean_stale(out)
     staging = atomic.staging_dir(out)
     try:
+        lap("corrections, waiting for the publish lock")
         outcome = validate_task(quote(tables), staging, now.date(), checks)
+        lap("validate")
         root = config.ROOT / "datapackage.json" if out == config.OUTPUT.resolve() else None
         if outcome.success:
             version, changed = publish_task(quote(tables), staging, out, now.isoformat(), root)
+            lap("publish")
             report = out / "validation" / "index.html"
         else:
             version, changed = None, False

@@ -81,12 +81,18 @@ def extract_batch(docs: list[Normalised | Rejected]) -> list[dict[str, Any] | Re
             row = extract_release(d)
             row["_raw_sha256"] = d.raw_sha256  # for the quarantine row, should it be a duplicate
             row["_minhash"] = dedup.body_signature(row["body"])  # near-duplicate candidates
+            row["_body_key"] = body_key(row["body"])  # exact duplicates
             row["_entities"] = extract_entities(row["body"], row["dateline_country"])
             row["_entities"]["interactions"] = extract_interactions(
                 row["body"], row["_entities"], release_date=row["release_date"],
                 dateline_place=row["dateline_place"])
             out.append(row)
     return out
+
+
+def body_key(body: str) -> str:
+    """Bodies equal up to case and spacing share this key."""
+    return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
 
 
 def _metadata_score(row: dict[str, Any]) -> int:
@@ -109,8 +115,7 @@ def deduplicate(
     rows = [r for r in items if not isinstance(r, Rejected)]
     exact: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        key = hashlib.sha256(" ".join(r["body"].split()).casefold().encode()).hexdigest()
-        exact.setdefault(key, []).append(r)
+        exact.setdefault(r.get("_body_key") or body_key(r["body"]), []).append(r)
     groups = list(exact.values())
     near = dedup.near_duplicate_groups([g[0]["body"] for g in groups], near_threshold,
                                        [g[0].get("_minhash") for g in groups]
@@ -142,6 +147,7 @@ def deduplicate(
     for r in releases:
         r.pop("_raw_sha256", None)
         r.pop("_minhash", None)
+        r.pop("_body_key", None)
     releases.sort(key=lambda r: r["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
     return releases, quarantine

@@ -189,3 +189,18 @@ def test_vectorised_csv_equals_cell_by_cell(values):
             and float(r[f["name"]]).is_integer() else r[f["name"]], f["type"])]])
         for r in rows)
     assert tables.csv_text(table, fields) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=dedup.NUM_PERM, max_size=dedup.NUM_PERM),
+                max_size=40))
+def test_candidate_pairs_are_the_pairs_sharing_a_band(rows):
+    """The vectorised banding finds exactly the pairs that agree on some whole band."""
+    import numpy as np
+
+    sigs = [np.array(r, dtype=np.uint32) for r in rows]
+    expected = {(i, j) for i in range(len(sigs)) for j in range(i + 1, len(sigs))
+                if any((sigs[i][b * dedup.ROWS:(b + 1) * dedup.ROWS]
+                        == sigs[j][b * dedup.ROWS:(b + 1) * dedup.ROWS]).all()
+                       for b in range(dedup.BANDS))}
+    assert dedup.candidate_pairs(sigs) == expected
