@@ -94,13 +94,14 @@ def candidate_pairs(signatures: Sequence[np.ndarray]) -> set[tuple[int, int]]:
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * ROWS))).ravel()
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
-        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        for members in np.split(order, cuts):
-            if len(members) > 1:
-                members = sorted(members.tolist())
-                for x in range(len(members)):
-                    for y in range(x + 1, len(members)):
-                        pairs.add((members[x], members[y]))
+        starts = np.concatenate(([0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1))
+        ends = np.append(starts[1:], len(order))
+        for a, z in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(),
+                        strict=True):  # only the buckets of two or more bodies
+            members = sorted(order[a:z].tolist())
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
     return pairs
 
 

@@ -74,14 +74,11 @@ def batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i: i + size] for i in range(0, len(items), size)]
 
 
-@task(name="normalise", **_TASK)
-def normalise_task(files: list[stages.RawFile]) -> list[Any]:
-    return stages.normalise_batch(files)
-
-
-@task(name="extract", **_TASK)
-def extract_task(docs: list[Any]) -> list[Any]:
-    return stages.extract_batch(docs)
+@task(name="normalise-extract", **_TASK)
+def extract_task(files: list[stages.RawFile]) -> list[Any]:
+    """normalise + extract of one batch of raw files, in one task: the normalised texts stay in
+    the worker instead of travelling to the flow's process and back."""
+    return stages.extract_batch(stages.normalise_batch(files))
 
 
 @task(name="resolve-entities", **_TASK)
@@ -97,17 +94,19 @@ def validate_task(tables: dict[str, list[dict[str, Any]]], staging: Path,
 
 @task(name="publish", **_TASK)
 def publish_task(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path,
-                 created: str, root_package: Path | None) -> tuple[str, bool]:
-    return commit(tables, staging, out_dir, created=created, root_package=root_package)
+                 created: str, root_package: Path | None,
+                 arrows: dict[str, Any] | None = None) -> tuple[str, bool]:
+    return commit(tables, staging, out_dir, created=created, root_package=root_package,
+                  arrows=arrows)
 
 
 def _run_batches(file_batches: list[list[stages.RawFile]]) -> list[Any]:
     """normalise + extract of each batch: on the flow's task runner (worker processes), or,
     for a single batch, right here (not worth starting a worker process for)."""
     if len(file_batches) == 1:
-        return [extract_task(normalise_task(file_batches[0]))]
+        return [extract_task(file_batches[0])]
     with _api_for_workers():  # the task runner snapshots the environment at the first submit
-        return extract_task.map(normalise_task.map(file_batches))
+        return extract_task.map(file_batches)
 
 
 @contextlib.contextmanager
@@ -230,7 +229,8 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         lap("validate")
         root = config.ROOT / "datapackage.json" if out == config.OUTPUT.resolve() else None
         if outcome.success:
-            version, changed = publish_task(quote(tables), staging, out, now.isoformat(), root)
+            version, changed = publish_task(quote(tables), staging, out, now.isoformat(), root,
+                                            quote(outcome.arrows))
             lap("publish")
             report = out / "validation" / "index.html"
         else:

@@ -11,26 +11,39 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from flows import schema
 from flows.checksums import file_sha256
 from flows.publish import atomic, package, version
-from flows.publish.tables import write_table
+from flows.publish.tables import arrow_table, write_table
 from flows.validate.run import Outcome, validate
 
 
-def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome) -> None:
+def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome,
+                 arrows: dict[str, pa.Table]) -> None:
     for table, by_row in outcome.flags.items():
         rows = tables[table]
         for i, flags in by_row.items():
             rows[i]["flags"] = sorted(set(rows[i]["flags"]) | flags)
+        if by_row and table in arrows:
+            arrow = arrows[table]
+            i = arrow.schema.get_field_index("flags")
+            arrows[table] = arrow.set_column(i, arrow.schema.field(i), pa.array(
+                [r["flags"] for r in rows], arrow.schema.field(i).type))
 
 
 def check(tables: dict[str, list[dict[str, Any]]], staging: Path, *,
           build_date: dt.date, checks: dict[str, list[str]] | None = None) -> Outcome:
-    """Validate `tables`, apply soft flags to their rows, write the report into `staging`."""
+    """Validate `tables`, apply soft flags to their rows, write the report into `staging`.
+
+    The tables are made Arrow tables once, here: validation reads them, and `commit` writes
+    them (`outcome.arrows`, with the soft flags applied)."""
+    arrows = {name: arrow_table(name, rows) for name, rows in tables.items()}
     outcome = validate(tables, build_date=build_date, report_dir=staging / "validation",
-                       checks=checks)
-    _apply_flags(tables, outcome)
+                       checks=checks, arrows=arrows)
+    _apply_flags(tables, outcome, arrows)
+    outcome.arrows = arrows
     return outcome
 
 
@@ -64,14 +77,15 @@ def _test_pause(point: str, staging: Path) -> None:
 
 
 def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path, *,
-           created: str, root_package: Path | None = None) -> tuple[str, bool]:
+           created: str, root_package: Path | None = None,
+           arrows: dict[str, pa.Table] | None = None) -> tuple[str, bool]:
     """Write the tables and datapackage.json into `staging` and swap it in for `out_dir`.
 
     Returns (version, changed). A build whose tables equal the published ones changes nothing:
     the version and `created` stay, and the staging folder is dropped.
     """
     for name in schema.tables():
-        write_table(name, tables[name], staging)
+        write_table(name, tables[name], staging, (arrows or {}).get(name))
         _test_pause("tables", staging)
     content = content_fingerprint(staging)
     prev = version.read_previous(out_dir)

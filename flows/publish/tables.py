@@ -48,9 +48,9 @@ def csv_row(cells: list[str]) -> str:
 
 
 def arrow_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    sch = schema.arrow_schema(name)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in sch}
-    return pa.table(columns, schema=sch)
+    """The rows as an Arrow table of the table's schema (missing keys are nulls, keys outside
+    the schema are left out)."""
+    return pa.Table.from_pylist(rows, schema=schema.arrow_schema(name))
 
 
 def _csv_cells(column: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray:
@@ -115,16 +115,32 @@ class TableWriter:
             self._csv_file.write(csv_text(table, self.fields))
             self._buffer = []
 
+    def write_arrow(self, table: pa.Table) -> None:
+        """Rows already in an Arrow table of this schema (written as `write` would write them:
+        row groups of ROW_GROUP rows; a buffer of rows is flushed first)."""
+        self._flush()
+        for start in range(0, table.num_rows, ROW_GROUP):
+            chunk = table.slice(start, ROW_GROUP)
+            self._parquet.write_table(chunk)
+            self._csv_file.write(csv_text(chunk, self.fields))
+        self.rows += table.num_rows
+
     def close(self) -> None:
         self._flush()
         self._parquet.close()
         self._csv_file.close()
 
 
-def write_table(name: str, rows: list[dict[str, Any]], out_dir: Path) -> int:
+def write_table(name: str, rows: list[dict[str, Any]], out_dir: Path,
+                arrow: pa.Table | None = None) -> int:
+    """Write a table's Parquet and CSV files from its rows, or from `arrow`, the same rows as
+    an Arrow table (`arrow_table`), when the caller has built it already."""
     writer = TableWriter(name, out_dir)
     try:
-        writer.write(rows)
+        if arrow is not None:
+            writer.write_arrow(arrow)
+        else:
+            writer.write(rows)
     finally:
         writer.close()
     return writer.rows

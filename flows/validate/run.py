@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from flows import schema
 from flows.publish.tables import arrow_table
@@ -59,15 +60,20 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # soft failures, described
     flags: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # table -> row -> flags
     summary: dict[str, Any] = field(default_factory=dict)
+    # the tables as Arrow tables, soft flags applied: what publishing writes (publisher.check)
+    arrows: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-def frames(tables: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
+def frames(tables: dict[str, list[dict[str, Any]]],
+           arrows: dict[str, pa.Table] | None = None) -> dict[str, pd.DataFrame]:
     """The batches to validate: each table, its list columns' items (with whether each item is
-    a key of the table it refers to), its derived columns, its foreign keys resolved."""
+    a key of the table it refers to), its derived columns, its foreign keys resolved. `arrows`
+    holds the tables as Arrow tables (`arrow_table`), when they have been built already."""
     ids = _ids(tables)
     out: dict[str, pd.DataFrame] = {}
     for name, rows in tables.items():
-        df = arrow_table(name, rows).to_pandas()
+        arrow = arrows[name] if arrows and name in arrows else arrow_table(name, rows)
+        df = arrow.to_pandas()
         out[name] = df
         sch = schema.load(name)
         for f in sch["fields"]:
@@ -162,7 +168,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
-             report_dir: Path | None, checks: dict[str, list[str]] | None = None) -> Outcome:
+             report_dir: Path | None, checks: dict[str, list[str]] | None = None,
+             arrows: dict[str, pa.Table] | None = None) -> Outcome:
     """Validate every table; soft failures become row flags, hard ones fail the outcome.
 
     `checks` holds the problems found before validation by checks that are not expectations
@@ -172,7 +179,7 @@ def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
     import great_expectations as gx
 
     ctx = _context(report_dir / "data_docs" if report_dir else None)
-    batches = frames(tables)
+    batches = frames(tables, arrows)
     by_batch: dict[str, list[Rule]] = defaultdict(list)
     for r in all_rules(tables, build_date.isoformat()):
         by_batch[r.batch].append(r)
