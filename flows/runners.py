@@ -7,7 +7,7 @@ would share one core. `threads` keeps everything in one process (for debugging).
 `--runner dask` runs the normalise/extract tasks on Dask through prefect-dask's DaskTaskRunner:
 with `--dask-address tcp://host:8786` on an existing cluster (every worker needs this package
 installed, `pip install -e .` of the same commit, and the reference files in `schemas/`);
-without it, on a temporary `distributed.LocalCluster` of `--dask-workers` processes. The flow
+without it, on a temporary `distributed.LocalCluster` of `--workers` processes. The flow
 itself, the cache, validation and publishing stay in the calling process; workers need no
 access to the cache or output/, but they read the raw files they are given by path, so on other
 machines raw/ must be at the same path (a shared file system such as NFS, or a synced copy).

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import time
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -196,8 +197,6 @@ def test_vectorised_csv_equals_cell_by_cell(values):
                 max_size=40))
 def test_candidate_pairs_are_the_pairs_sharing_a_band(rows):
     """The vectorised banding finds exactly the pairs that agree on some whole band."""
-    import numpy as np
-
     sigs = [np.array(r, dtype=np.uint32) for r in rows]
     expected = {(i, j) for i in range(len(sigs)) for j in range(i + 1, len(sigs))
                 if any((sigs[i][b * dedup.ROWS:(b + 1) * dedup.ROWS]
