@@ -16,7 +16,6 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import config, stages
@@ -25,6 +24,7 @@ from flows.lock import publish_lock
 from flows.progress import Progress
 from flows.publish import atomic
 from flows.publish.publisher import check, commit, reject
+from flows.runners import task_runner
 from flows.validate.run import Outcome
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -186,8 +186,7 @@ def _import_validation() -> None:
         import great_expectations  # noqa: F401
 
 
-@flow(name="build_dataset", log_prints=False,
-      task_runner=ProcessPoolTaskRunner(max_workers=config.WORKERS))
+@flow(name="build_dataset", log_prints=False, task_runner=task_runner("local"))
 def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTPUT),
                   batch_size: int = config.BATCH_SIZE,
                   cache_dir: str | None = str(config.CACHE)) -> BuildSummary:
