@@ -31,7 +31,8 @@ def _free_text(field: dict[str, Any]) -> bool:
 
 
 def csv_safe(text: str) -> str:
-    """Defuse spreadsheet formula injection: prefix a ' to cells that start like a formula."""
+    """Defuse spreadsheet formula injection: prefix a ' to cells that start like a formula.
+    (The per-cell rule; `csv_text` applies it to whole columns.)"""
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
@@ -55,7 +56,7 @@ def arrow_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def _csv_cells(column: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray:
     """A column as CSV cells, vectorised: what `schema.csv_cell` + `csv_safe` + `_csv_field`
-    make of each value (tests/test_publish.py checks they agree)."""
+    make of each value (tests/test_dedup.py checks they agree)."""
     ftype = field["type"]
     if ftype == "list":
         cells = pc.binary_join(column, "|")
