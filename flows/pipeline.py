@@ -100,13 +100,16 @@ def publish_task(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir
                   arrows=arrows)
 
 
-def _run_batches(file_batches: list[list[stages.RawFile]]) -> list[Any]:
-    """normalise + extract of each batch: on the flow's task runner (worker processes), or,
-    for a single batch, right here (not worth starting a worker process for)."""
-    if len(file_batches) == 1:
-        return [extract_task(file_batches[0])]
+def _run_batches(file_batches: list[list[stages.RawFile]]) -> Iterator[list[Any]]:
+    """The normalise + extract results of each batch, in order: on the flow's task runner
+    (worker processes), or, for a single batch, right here (not worth starting a worker for)."""
+    if len(file_batches) <= 1:
+        yield from (extract_task(b) for b in file_batches)
+        return
     with _api_for_workers():  # the task runner snapshots the environment at the first submit
-        return extract_task.map(file_batches)
+        futures = extract_task.map(file_batches)
+    for fut in futures:
+        yield fut.result()
 
 
 @contextlib.contextmanager
@@ -132,10 +135,6 @@ def _api_for_workers() -> Iterator[None]:
         os.environ.pop("PREFECT_API_URL", None)
 
 
-def _result(item: Any) -> list[Any]:
-    return item if isinstance(item, list) else item.result()
-
-
 def extract_all(files: list[stages.RawFile], batch_size: int,
                 inc: Incremental | None) -> list[Any]:
     """normalise + extract of every file, in file order; cached results are reused.
@@ -147,8 +146,8 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     if inc is None:
         progress = Progress(len(files), logger.info, what="files normalised and extracted")
         out = []
-        for fut in _run_batches(batches(files, batch_size)):
-            out += _result(fut)
+        for batch in _run_batches(batches(files, batch_size)):
+            out += batch
             progress.advance(len(out) - progress.done)
         return out
     store, keys = inc.store, inc.keys
@@ -156,9 +155,8 @@ def extract_all(files: list[stages.RawFile], batch_size: int,
     todo = [i for i, r in enumerate(results) if r is None]
     todo_batches = batches(todo, batch_size)
     progress = Progress(len(todo), logger.info, what="new files normalised and extracted")
-    extracted = _run_batches([[files[i] for i in b] for b in todo_batches]) if todo else []
-    for b, fut in zip(todo_batches, extracted, strict=True):
-        batch = _result(fut)
+    extracted = _run_batches([[files[i] for i in b] for b in todo_batches])
+    for b, batch in zip(todo_batches, extracted, strict=True):
         progress.advance(len(batch))
         store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
         for i, r in zip(b, batch, strict=True):
