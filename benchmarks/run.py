@@ -51,7 +51,7 @@ import datetime as dt, json, sys, tempfile, time
 from pathlib import Path
 from flows import stages
 from flows.publish import atomic
-from flows.publish.publisher import check, commit
+from flows.publish.publisher import publish_tables
 raw = Path(sys.argv[1]); T = {}
 def lap(name, t): T[name] = round(time.perf_counter() - t, 2)
 t = time.perf_counter(); files = stages.discover(raw); lap("discover", t)
@@ -61,14 +61,15 @@ t = time.perf_counter(); rel, q = stages.deduplicate(items); lap("deduplicate", 
 t = time.perf_counter()
 tables = {"releases": rel, "quarantine": q, **stages.entity_tables(rel)}; lap("resolve", t)
 out = Path(tempfile.mkdtemp()) / "output"; staging = atomic.staging_dir(out)
-t = time.perf_counter(); check(tables, staging, build_date=dt.date.today()); lap("validate", t)
-t = time.perf_counter(); commit(tables, staging, out, created="x"); lap("publish", t)
+t = time.perf_counter()
+publish_tables(tables, staging, out, build_date=dt.date.today(), created="x")
+lap("validate + publish", t)
 print("RESULT " + json.dumps(T))
 """
 
 
-_LAP = re.compile(r" - (normalise \+ extract|deduplicate|resolve entities|validate|publish): "
-                  r"([\d.]+) s$", re.M)
+_LAP = re.compile(r" - (normalise \+ extract|deduplicate|resolve entities, assemble rows|"
+                  r"validate \+ write|publish): ([\d.]+) s$", re.M)
 
 
 def _free_port() -> int:

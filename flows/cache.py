@@ -15,7 +15,9 @@ them when the code or reference data that produce the per-file result changed.
   the folders of other versions are removed when it is first written.
 - Storage: one pickle "segment" per processed batch (so 100,000 entries are a few hundred files)
   and `index.pkl` (entry key -> segment), replaced atomically. A segment holds exactly what
-  `stages.extract_batch` returns for each file, including the private `_entities` key.
+  `stages.extract_batch` returns for each file, including the private `_entities` key; beside it
+  a summary file holds each file's `stages.summarise` (what a build keeps in memory for every
+  file), so a rebuild reads the full results only once, bucket by bucket.
   Symbolic links and over-size files are never cached (they are cheap to re-judge).
 
 The cache is only ever read and written by the flow's own process, so task workers (threads,
@@ -32,7 +34,7 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -40,11 +42,11 @@ from typing import Any
 
 from flows import config, reference, stages
 
-FORMAT = 1  # bump when the layout of the cache changes
+FORMAT = 2  # bump when the layout of the cache changes
 _LIBRARIES = ("ftfy", "dateparser", "pycountry", "pyahocorasick", "rapidfuzz", "regex")
 _SOURCES = ("normalise", "extract", "dates.py", "reference.py")
 # Settings of flows/config.py that do not change what a file yields.
-_CONFIG_IGNORED = {"BATCH_SIZE", "DATASET_NAME"}
+_CONFIG_IGNORED = {"BATCH_SIZE", "BUCKET_RELEASES", "DATASET_NAME", "WORKERS"}
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +58,8 @@ def code_version() -> str:
         p = pkg / name
         for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
             h.update(f.relative_to(pkg).as_posix().encode() + b"\0" + f.read_bytes())
-    for fn in (stages.RawFile, stages.read_one, stages.normalise_batch, stages.extract_batch):
+    for fn in (stages.RawFile, stages.read_one, stages.normalise_batch, stages.extract_batch,
+               stages.summarise):
         h.update(inspect.getsource(fn).encode())
     settings = {k: v for k, v in sorted(vars(config).items())
                 if k.isupper() and k not in _CONFIG_IGNORED and not isinstance(v, Path)}
@@ -111,22 +114,42 @@ class ExtractCache:
 
     def get(self, keys: list[str | None]) -> list[Any | None]:
         """The cached result for each key (None where absent); each segment is read once."""
+        out: list[Any | None] = [None] * len(keys)
+        for i, entry in self.iter(keys):
+            out[i] = entry
+        return out
+
+    def iter(self, keys: Sequence[str | None], summaries: bool = False
+             ) -> Iterator[tuple[int, Any]]:
+        """(position in `keys`, cached result) for the keys in the cache, segment by segment:
+        one segment's results in memory at a time. With `summaries`, the result's
+        `stages.summarise` instead, read from the segment's small summary file."""
         by_segment: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
             if k is not None and k in self.index:
                 by_segment.setdefault(self.index[k], []).append(i)
-        out: list[Any | None] = [None] * len(keys)
+        found = 0
         for seg, positions in by_segment.items():
-            try:
-                with (self.dir / seg).open("rb") as fh:
-                    entries: dict[str, Any] = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            entries = self._load(f"sum-{seg[4:]}" if summaries else seg)
+            if entries is None and summaries and (full := self._load(seg)) is not None:
+                entries = {k: stages.summarise(v) for k, v in full.items()}
+            if entries is None:
                 continue  # a lost segment is only a miss
             for i in positions:
-                out[i] = entries.get(keys[i])  # type: ignore[arg-type]
-        self.hits += sum(x is not None for x in out)
-        self.misses += sum(x is None for x in out)
-        return out
+                entry = entries.get(keys[i])  # type: ignore[arg-type]
+                if entry is not None:
+                    found += 1
+                    yield i, entry
+            del entries
+        self.hits += found
+        self.misses += sum(k is not None for k in keys) - found
+
+    def _load(self, name: str) -> dict[str, Any] | None:
+        try:
+            with (self.dir / name).open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return None
 
     def put(self, pairs: Iterable[tuple[str | None, Any]]) -> None:
         """Store one batch of (key, result) as a new segment (keys of None are skipped)."""
@@ -137,6 +160,9 @@ class ExtractCache:
             self.dir.mkdir(parents=True, exist_ok=True)
             self._drop_other_versions()
         name = "seg-" + hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()[:20]
+        # the summaries first: a segment without its summary file is only read in full
+        _atomic_pickle(self.dir / f"sum-{name[4:]}.pkl",
+                       {k: stages.summarise(v) for k, v in entries.items()})
         _atomic_pickle(self.dir / f"{name}.pkl", entries)
         for k in entries:
             self.index[k] = f"{name}.pkl"
@@ -147,7 +173,8 @@ class ExtractCache:
             return
         _atomic_pickle(self.dir / "index.pkl", self.index)
         live = set(self.index.values())
-        for p in self.dir.glob("seg-*.pkl"):
+        live |= {f"sum-{seg[4:]}" for seg in live}
+        for p in [*self.dir.glob("seg-*.pkl"), *self.dir.glob("sum-*.pkl")]:
             if p.name not in live:
                 p.unlink(missing_ok=True)
 

@@ -25,5 +25,9 @@ CREATED_AT_TOLERANCE_DAYS = 3
 # Releases per Prefect task: large enough to amortise ~20 ms of task overhead, small enough
 # that the worker processes share the work evenly (40 tasks for 10,000 files).
 BATCH_SIZE = 250
+# Releases per bucket when validating and publishing (flows/assemble.py): a build holds one
+# bucket's rows in memory, so peak memory stops growing with the corpus past this size.
+# KZDIPLO_BUCKET_RELEASES overrides (the output's bytes do not depend on it).
+BUCKET_RELEASES = int(os.environ.get("KZDIPLO_BUCKET_RELEASES") or 10_000)
 # Worker processes of the default (local) task runner; KZDIPLO_WORKERS overrides.
 WORKERS = int(os.environ.get("KZDIPLO_WORKERS") or os.cpu_count() or 1)

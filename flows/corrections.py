@@ -151,21 +151,25 @@ def load(raw_dir: Path) -> tuple[list[Correction], list[str]]:
     return parse(text)
 
 
-def apply(corrections: list[Correction], releases: list[dict[str, Any]],
-          quarantine: list[dict[str, Any]] | None = None) -> list[str]:
-    """Apply `corrections` to `releases` in place; problems for the ones that name no release."""
-    by_id = {r["release_id"]: r for r in releases}
+def unknown(corrections: list[Correction], release_ids: set[str],
+            quarantine: list[dict[str, Any]] | None = None) -> list[str]:
+    """Problems for the corrections that name no release of `release_ids`."""
     dup_of = {q["raw_sha256"][:16]: q for q in quarantine or []}
     problems = []
     for c in corrections:
-        row = by_id.get(c.release_id)
-        if row is None:
-            q = dup_of.get(c.release_id)
-            hint = (f"; {q['source_file']} is quarantined ({q['reason']})"
-                    + (f": correct the kept release {q['duplicate_of']} instead"
-                       if q.get("duplicate_of") else "")) if q else ""
-            problems.append(f"{FILE} line {c.line}: unknown release {c.release_id}{hint}")
+        if c.release_id in release_ids:
             continue
+        q = dup_of.get(c.release_id)
+        hint = (f"; {q['source_file']} is quarantined ({q['reason']})"
+                + (f": correct the kept release {q['duplicate_of']} instead"
+                   if q.get("duplicate_of") else "")) if q else ""
+        problems.append(f"{FILE} line {c.line}: unknown release {c.release_id}{hint}")
+    return problems
+
+
+def apply_row(row: dict[str, Any], corrections: list[Correction]) -> None:
+    """Apply the corrections of one release to its row, in place."""
+    for c in corrections:
         row[c.column] = c.value
         flags = set(row["flags"]) | {"corrected"}
         if c.column == "release_date":
@@ -174,4 +178,19 @@ def apply(corrections: list[Correction], releases: list[dict[str, Any]],
             if c.value is None:
                 flags.add("date_missing")
         row["flags"] = sorted(flags)
-    return problems
+
+
+def by_release(corrections: list[Correction]) -> dict[str, list[Correction]]:
+    out: dict[str, list[Correction]] = {}
+    for c in corrections:
+        out.setdefault(c.release_id, []).append(c)
+    return out
+
+
+def apply(corrections: list[Correction], releases: list[dict[str, Any]],
+          quarantine: list[dict[str, Any]] | None = None) -> list[str]:
+    """Apply `corrections` to `releases` in place; problems for the ones that name no release."""
+    fixes = by_release(corrections)
+    for r in releases:
+        apply_row(r, fixes.get(r["release_id"], []))
+    return unknown(corrections, {r["release_id"] for r in releases}, quarantine)

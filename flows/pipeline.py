@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -18,14 +20,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows import config, stages
-from flows.cache import Incremental
+from flows import config, memory, stages
+from flows.assemble import Assembled, Spill, assemble_build, bucket_count
+from flows.cache import ExtractCache, Incremental, file_key
 from flows.lock import publish_lock
 from flows.progress import Progress
 from flows.publish import atomic
-from flows.publish.publisher import check, commit, reject
+from flows.publish.publisher import Staged, commit, reject, stage
 from flows.runners import task_runner
-from flows.validate.run import Outcome
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -82,22 +84,24 @@ def extract_task(files: list[stages.RawFile]) -> list[Any]:
 
 
 @task(name="resolve-entities", **_TASK)
-def entities_task(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    return stages.entity_tables(releases)
+def assemble_task(summaries: list[dict[str, Any]], kept: list[int],
+                  quarantine: list[dict[str, Any]], read: Any, raw: Path,
+                  spill: Spill) -> Assembled:
+    return assemble_build(summaries, kept, quarantine, read, raw, spill)
 
 
-@task(name="validate", **_TASK)
-def validate_task(tables: dict[str, list[dict[str, Any]]], staging: Path,
-                  build_date: dt.date, checks: dict[str, list[str]] | None = None) -> Outcome:
-    return check(tables, staging, build_date=build_date, checks=checks)
+@task(name="validate-write", **_TASK)
+def stage_task(assembled: Assembled, spill: Spill, staging: Path, build_date: dt.date,
+               checks: dict[str, list[str]]) -> Staged:
+    return stage(assembled.whole, spill, staging, build_date=build_date, ids=assembled.ids,
+                 checks=checks)
 
 
 @task(name="publish", **_TASK)
-def publish_task(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path,
-                 created: str, root_package: Path | None,
-                 arrows: dict[str, Any] | None = None) -> tuple[str, bool]:
-    return commit(tables, staging, out_dir, created=created, root_package=root_package,
-                  arrows=arrows)
+def publish_task(staging: Path, out_dir: Path, created: str, release_ids: set[str],
+                 root_package: Path | None) -> tuple[str, bool]:
+    return commit(staging, out_dir, created=created, release_ids=release_ids,
+                  root_package=root_package)
 
 
 def _run_batches(file_batches: list[list[stages.RawFile]]) -> Iterator[list[Any]]:
@@ -107,9 +111,9 @@ def _run_batches(file_batches: list[list[stages.RawFile]]) -> Iterator[list[Any]
         yield from (extract_task(b) for b in file_batches)
         return
     with _api_for_workers():  # the task runner snapshots the environment at the first submit
-        futures = extract_task.map(file_batches)
-    for fut in futures:
-        yield fut.result()
+        futures = collections.deque(extract_task.map(file_batches))
+    while futures:  # each result is let go once the caller has taken it
+        yield futures.popleft().result()
 
 
 @contextlib.contextmanager
@@ -135,36 +139,35 @@ def _api_for_workers() -> Iterator[None]:
         os.environ.pop("PREFECT_API_URL", None)
 
 
-def extract_all(files: list[stages.RawFile], batch_size: int,
-                inc: Incremental | None) -> list[Any]:
-    """normalise + extract of every file, in file order; cached results are reused.
+def extract_all(files: list[stages.RawFile], batch_size: int, store: ExtractCache,
+                keys: list[str | None]) -> tuple[list[dict[str, Any]], dict[int, Any]]:
+    """normalise + extract of every file: (`stages.summarise` of each file's result, in file
+    order; results that have no cache key). Results already in `store` are reused, new ones
+    are put there: a build reads the full results back from it bucket by bucket.
 
-    Only files new to the cache (see `flows.cache`) go to the normalise/extract tasks; the cache
-    is read and written here, in the flow's process, never by the task workers.
+    The store is only ever read and written here, in the flow's process, never by the task
+    workers.
     """
     logger = get_run_logger()
-    if inc is None:
-        progress = Progress(len(files), logger.info, what="files normalised and extracted")
-        out = []
-        for batch in _run_batches(batches(files, batch_size)):
-            out += batch
-            progress.advance(len(out) - progress.done)
-        return out
-    store, keys = inc.store, inc.keys
-    results = store.get(keys)
-    todo = [i for i, r in enumerate(results) if r is None]
+    summaries: list[Any] = [None] * len(files)
+    for i, summary in store.iter(keys, summaries=True):
+        summaries[i] = summary
+    todo = [i for i, s in enumerate(summaries) if s is None]
     todo_batches = batches(todo, batch_size)
-    progress = Progress(len(todo), logger.info, what="new files normalised and extracted")
+    unkeyed: dict[int, Any] = {}  # a file that could not be hashed but could be read (a race)
+    progress = Progress(len(todo), logger.info, what="files normalised and extracted")
     extracted = _run_batches([[files[i] for i in b] for b in todo_batches])
     for b, batch in zip(todo_batches, extracted, strict=True):
         progress.advance(len(batch))
         store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
         for i, r in zip(b, batch, strict=True):
-            results[i] = r
+            summaries[i] = stages.summarise(r)
+            if keys[i] is None and not isinstance(r, stages.Rejected):
+                unkeyed[i] = r
     store.save()
-    logger.info("cache %s: %d files reused, %d processed", store.dir,
-                          len(files) - len(todo), len(todo))
-    return results
+    logger.info("extraction store %s: %d files reused, %d processed", store.dir,
+                len(files) - len(todo), len(todo))
+    return summaries, unkeyed
 
 
 class _Laps:
@@ -199,35 +202,66 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
     if inc is not None and (last := inc.unchanged()) is not None:
         summary = BuildSummary(**{**last, "published": False})
         logger.info("nothing changed since the last build of %s: not rebuilt", out)
-        for line in summary.lines():
-            logger.info(line)
-        return summary
-    # Great Expectations takes ~5 s to import: do it while the workers extract.
-    threading.Thread(target=_import_validation, name="import-gx", daemon=True).start()
+    else:
+        # Great Expectations takes ~5 s to import: do it while the workers extract.
+        threading.Thread(target=_import_validation, name="import-gx", daemon=True).start()
+        memory.fix_mmap_threshold()  # results arriving from workers must not pile up
+        with contextlib.ExitStack() as cleanup:
+            if inc is not None:
+                store, keys = inc.store, inc.keys
+            else:  # no cache: the results still go to disk, in a folder of this build
+                tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="kzdiplo-"))
+                store, keys = ExtractCache(Path(tmp)), [file_key(f) for f in files]
+            summary = _build(raw, out, now, files, batch_size, store, keys, cleanup)
+        if inc is not None and summary.valid:
+            inc.record(asdict(summary))
+    for line in summary.lines():
+        logger.info(line)
+    return summary
+
+
+def _build(raw: Path, out: Path, now: dt.datetime, files: list[stages.RawFile],
+           batch_size: int, store: ExtractCache, keys: list[str | None],
+           cleanup: contextlib.ExitStack) -> BuildSummary:
+    """The stages of a build: summaries of every file in memory, full results read back
+    bucket by bucket (`flows.assemble`), one bucket validated and written at a time."""
+    logger = get_run_logger()
     lap = _Laps(logger)
-    items = extract_all(files, batch_size, inc)
+    summaries, unkeyed = extract_all(files, batch_size, store, keys)
     lap("normalise + extract")
-    releases, quarantine = stages.deduplicate(items)
+
+    def read(indices: list[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The full results of these files, from the store, segment by segment."""
+        for j, entry in store.iter([keys[i] for i in indices]):
+            yield indices[j], entry
+        yield from ((i, unkeyed[i]) for i in indices if i in unkeyed)
+
+    kept, quarantine = stages.plan_duplicates(
+        summaries, lambda idx: {i: e["body"] for i, e in read(idx)})
     lap("deduplicate")
-    # quote(): Prefect would otherwise walk every row of these lists to record task inputs
-    tables = {"releases": releases, "quarantine": quarantine,
-              **entities_task(quote(releases))}
-    lap("resolve entities")
-    corrected, correction_problems = stages.correct(raw, releases, quarantine)
-    checks = {"corrections": correction_problems,
-              "accounting": stages.account(files, releases, quarantine)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spill = Spill(Path(cleanup.enter_context(tempfile.TemporaryDirectory(
+        prefix=f".{out.name}.rows-", dir=out.parent))), bucket_count(len(kept)))
+    # quote(): Prefect would otherwise walk every item of these arguments to record them
+    assembled = assemble_task(quote(summaries), quote(kept), quote(quarantine), quote(read),
+                              raw, quote(spill))
+    lap("resolve entities, assemble rows")
+    checks = {"corrections": assembled.correction_problems,
+              "accounting": stages.account(files, [summaries[i]["source_file"] for i in kept],
+                                           quarantine)}
     lock = publish_lock(out)  # one build at a time validates and publishes into `out`
     lock.acquire()
     atomic.clean_stale(out)
     staging = atomic.staging_dir(out)
     try:
-        lap("corrections, waiting for the publish lock")
-        outcome = validate_task(quote(tables), staging, now.date(), checks)
-        lap("validate")
+        lap("waiting for the publish lock")
+        staged = stage_task(quote(assembled), quote(spill), staging, now.date(), quote(checks))
+        outcome = staged.outcome
+        lap("validate + write")
         root = config.ROOT / "datapackage.json" if out == config.OUTPUT.resolve() else None
         if outcome.success:
-            version, changed = publish_task(quote(tables), staging, out, now.isoformat(), root,
-                                            quote(outcome.arrows))
+            version, changed = publish_task(staging, out, now.isoformat(),
+                                            quote(assembled.ids["releases"]), root)
             lap("publish")
             report = out / "validation" / "index.html"
         else:
@@ -237,15 +271,10 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         lock.release()
-    summary = BuildSummary(
-        raw_dir=str(raw), out_dir=str(out), files_read=len(files), releases=len(releases),
+    return BuildSummary(
+        raw_dir=str(raw), out_dir=str(out), files_read=len(files), releases=len(kept),
         quarantined=dict(Counter(q["reason"] for q in quarantine)),
-        flags=stages.flag_counts(releases), valid=outcome.success, published=changed,
-        corrections=corrected,
+        flags=staged.flag_counts, valid=outcome.success, published=changed,
+        corrections=assembled.corrected,
         version=version, report=str(report), failed=outcome.failed, warnings=outcome.warnings,
     )
-    if inc is not None and summary.valid:
-        inc.record(asdict(summary))
-    for line in summary.lines():
-        logger.info(line)
-    return summary

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,67 +101,121 @@ def _metadata_score(row: dict[str, Any]) -> int:
     return sum(row.get(k) is not None for k in keys)
 
 
-def deduplicate(
-    items: list[dict[str, Any] | Rejected],
+PRIVATE = ("_raw_sha256", "_minhash", "_body_key")  # extract_batch's keys for deduplication
+
+
+def summarise(item: dict[str, Any] | Rejected) -> dict[str, Any]:
+    """What the corpus-wide steps (deduplication, person resolution, accounting) need of one
+    file's result: a few hundred bytes, without its texts. A build holds these for every file
+    and reads the full results back bucket by bucket (`flows.assemble`)."""
+    if isinstance(item, Rejected):
+        return {"rejected": vars(item).copy()}
+    return {
+        "release_id": item["release_id"], "source_file": item["source_file"],
+        "raw_sha256": item["_raw_sha256"], "score": _metadata_score(item),
+        "body_key": item.get("_body_key") or body_key(item["body"]),
+        "minhash": item.get("_minhash") or dedup.body_signature(item["body"]),
+        "persons": item.get("_entities", {}).get("persons", []),
+    }
+
+
+class _Bodies:
+    """Bodies by index, loaded only for the releases near-duplicate grouping compares."""
+
+    def __init__(self, bodies: dict[int, str], n: int) -> None:
+        self.bodies, self.n = bodies, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> str:
+        return self.bodies[i]
+
+
+def plan_duplicates(
+    summaries: list[dict[str, Any]],
+    bodies_of: Callable[[list[int]], dict[int, str]],
     near_threshold: float = dedup.THRESHOLD,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(releases, quarantine rows): duplicates and near-duplicates are kept once.
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """(indices of the kept releases in release_id order, quarantine rows) from `summarise`d
+    files; `bodies_of(indices)` loads the bodies that must be compared.
 
     Byte-identical files and bodies equal up to case and spacing form a group; groups whose bodies
     share at least `near_threshold` of their word shingles (`flows.dedup`: the same release
     republished with other crawl noise) are merged. Of a group the release with the most metadata
     is kept (then the first by path); the others go to quarantine with `duplicate_of`.
     """
-    quarantine = [vars(r).copy() for r in items if isinstance(r, Rejected)]
-    rows = [r for r in items if not isinstance(r, Rejected)]
-    exact: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        exact.setdefault(r.get("_body_key") or body_key(r["body"]), []).append(r)
+    quarantine = [s["rejected"] for s in summaries if "rejected" in s]
+    exact: dict[str, list[int]] = {}
+    for i, s in enumerate(summaries):
+        if "rejected" not in s:
+            exact.setdefault(s["body_key"], []).append(i)
     groups = list(exact.values())
-    near = dedup.near_duplicate_groups([g[0]["body"] for g in groups], near_threshold,
-                                       [g[0].get("_minhash") for g in groups]
-                                       if all("_minhash" in g[0] for g in groups) else None)
+    sigs = [summaries[g[0]]["minhash"] for g in groups]
+    compared = dedup.candidates(sigs, near_threshold)
+    bodies = bodies_of(sorted(groups[g][0] for g in compared))
+    near = dedup.near_duplicate_groups(
+        _Bodies({g: bodies[groups[g][0]] for g in compared}, len(groups)), near_threshold, sigs)
     merged_into: dict[int, int] = {}
     for members, _ in near:
         for m in members[1:]:
             merged_into[m] = members[0]
             groups[members[0]] = groups[members[0]] + groups[m]
-    releases = []
+    if near:  # near-duplicates' details compare each with the kept body
+        wanted = [i for members, _ in near for i in groups[members[0]] if i not in bodies]
+        bodies.update(bodies_of(sorted(wanted)))
+    kept_rows = []
     for gi, group in enumerate(groups):
         if gi in merged_into:
             continue
-        group.sort(key=lambda r: (-_metadata_score(r), r["source_file"]))
-        kept = group[0]
-        releases.append(kept)
-        for dup in group[1:]:
-            twin = next(r for r in group if r["release_id"] == dup["release_id"])
-            detail = _duplicate_detail(dup, kept, near_threshold)
+        group.sort(key=lambda i: (-summaries[i]["score"], summaries[i]["source_file"]))
+        kept = summaries[group[0]]
+        kept_rows.append(group[0])
+        for d in group[1:]:
+            dup = summaries[d]
+            twin = next(summaries[i] for i in group
+                        if summaries[i]["release_id"] == dup["release_id"])
+            detail = _duplicate_detail(dup, kept, near_threshold,
+                                       (bodies.get(d), bodies.get(group[0])))
             if twin is not dup and twin is not kept:
                 detail = f"Byte-identical to {twin['source_file']}. {detail}"
             quarantine.append({
                 "source_file": dup["source_file"],
-                "raw_sha256": dup["_raw_sha256"],
+                "raw_sha256": dup["raw_sha256"],
                 "reason": "duplicate",
                 "detail": detail,
                 "duplicate_of": kept["release_id"],
             })
-    for r in releases:
-        r.pop("_raw_sha256", None)
-        r.pop("_minhash", None)
-        r.pop("_body_key", None)
-    releases.sort(key=lambda r: r["release_id"])
+    kept_rows.sort(key=lambda i: summaries[i]["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
-    return releases, quarantine
+    return kept_rows, quarantine
 
 
-def _duplicate_detail(dup: dict[str, Any], kept: dict[str, Any], threshold: float) -> str:
+def deduplicate(
+    items: list[dict[str, Any] | Rejected],
+    near_threshold: float = dedup.THRESHOLD,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(releases, quarantine rows) of results held in memory: `plan_duplicates` over them."""
+    kept, quarantine = plan_duplicates(
+        [summarise(x) for x in items],
+        lambda ids: {i: items[i]["body"] for i in ids},  # type: ignore[index]
+        near_threshold)
+    releases = [items[i] for i in kept]
+    for r in releases:
+        for k in PRIVATE:
+            r.pop(k, None)  # type: ignore[union-attr]
+    return releases, quarantine  # type: ignore[return-value]
+
+
+def _duplicate_detail(dup: dict[str, Any], kept: dict[str, Any], threshold: float,
+                      bodies: tuple[str | None, str | None]) -> str:
+    """Why `dup` is quarantined; `bodies` (dup's, kept's) are loaded for near-duplicates."""
     if dup["release_id"] == kept["release_id"]:
         return f"Byte-identical to {kept['source_file']}: delete this copy from raw/."
-    if " ".join(dup["body"].split()).casefold() == " ".join(kept["body"].split()).casefold():
+    if dup["body_key"] == kept["body_key"]:
         return (f"Same release text as {kept['source_file']}, which has as much or more "
                 "metadata and is kept.")
-    sim = dedup.similarity(dup["body"], kept["body"])
-    return (f"Near-duplicate of {kept['source_file']}: {sim:.0%} of their "
+    return (f"Near-duplicate of {kept['source_file']}: {dedup.similarity(*bodies):.0%} of their "
             f"{dedup.SHINGLE_WORDS}-word shingles are shared (threshold {threshold:.0%}), the same "
             "release republished with other crawl noise; the kept copy has as much or more "
             "metadata. If they are different releases, report it with both file names.")
@@ -172,10 +227,6 @@ def entity_tables(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return build_tables(releases, extractions)
 
 
-def flag_counts(releases: list[dict[str, Any]]) -> dict[str, int]:
-    return dict(sorted(Counter(f for r in releases for f in r["flags"]).items()))
-
-
 def correct(raw_dir: Path, releases: list[dict[str, Any]],
             quarantine: list[dict[str, Any]]) -> tuple[int, list[str]]:
     """Apply raw/corrections.csv to `releases`: (lines applied, problems naming file lines)."""
@@ -185,10 +236,11 @@ def correct(raw_dir: Path, releases: list[dict[str, Any]],
     return sum(c.release_id in ids for c in fixes), problems
 
 
-def account(files: list[RawFile], releases: list[dict[str, Any]],
+def account(files: list[RawFile], release_files: list[str],
             quarantine: list[dict[str, Any]]) -> list[str]:
-    """Problems unless every raw file is in exactly one of releases and quarantine."""
-    seen = Counter([r["source_file"] for r in releases] + [q["source_file"] for q in quarantine])
+    """Problems unless every raw file is in exactly one of releases (`release_files`: their
+    source files) and quarantine."""
+    seen = Counter(release_files + [q["source_file"] for q in quarantine])
     problems = [f"{f} is in the tables {n} times" for f, n in sorted(seen.items()) if n > 1]
     expected = {f.rel for f in files}
     problems += [f"{f} is in neither releases nor quarantine" for f in sorted(expected - set(seen))]

@@ -1,11 +1,12 @@
 """Issue 5: the incremental cache, the publish lock, worker processes, Dask, scheduled runs.
 
-The slow test builds 22 synthetic releases five times (cache, no change, +2 files, no cache,
-Dask LocalCluster) and checks the outputs are byte-identical.
+The slow test builds 22 synthetic releases five times (cache, no change, +2 files, no cache in
+buckets of 4 releases, Dask LocalCluster) and checks the outputs are byte-identical.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -17,12 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from flows import cache, stages
+from flows import cache, config, stages
 from flows.lock import PublishLocked, publish_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth  # noqa: E402
+
+
+def _results(out: Path) -> list[dict]:
+    return json.loads((out / "validation" / "summary.json").read_text())["results"]
 
 
 def _table_bytes(out: Path) -> dict[str, bytes]:
@@ -45,6 +50,13 @@ def test_cache_stores_and_reuses_per_file_results(tmp_path):
     again = cache.ExtractCache(tmp_path / "c", version="v1")
     assert again.get(keys) == results  # including the private _entities
     assert len(list((tmp_path / "c" / "extract-v1").glob("seg-*.pkl"))) == 2
+    # the summaries a build keeps in memory come from the small summary files...
+    summaries = [stages.summarise(r) for r in results]
+    assert dict(again.iter(keys, summaries=True)) == dict(enumerate(summaries))
+    assert "body" not in summaries[0] and len(summaries[0]["minhash"]) == 480
+    # ...or, should one be lost, from its segment
+    next((tmp_path / "c" / "extract-v1").glob("sum-*.pkl")).unlink()
+    assert dict(again.iter(keys, summaries=True)) == dict(enumerate(summaries))
     # a new code version starts empty and drops the old one when first written
     other = cache.ExtractCache(tmp_path / "c", version="v2")
     assert other.get(keys) == [None] * len(keys)
@@ -126,10 +138,14 @@ def test_incremental_build_reuses_and_matches_a_full_build(prefect_server, tmp_p
     assert sorted(processed) == ["syn_0000020.txt", "syn_0000021.txt"]
     assert grown.published and grown.version == "1.1.0"
 
-    # No cache, 5 files per task: the tasks run in the local runner's worker processes.
+    # No cache, 5 files per task: the tasks run in the local runner's worker processes; and
+    # buckets of 4 releases, so 6 buckets are validated and written one after another.
+    monkeypatch.setattr(config, "BUCKET_RELEASES", 4)
     fresh = tmp_path / "fresh"
     full = build_dataset(raw_dir=str(raw), out_dir=str(fresh), cache_dir=None, batch_size=5)
     assert full.valid and _table_bytes(fresh) == _table_bytes(out)
+    assert _results(fresh) == _results(out)  # the same validation report, merged from buckets
+    monkeypatch.setattr(config, "BUCKET_RELEASES", 10_000)
 
     # The same flow on Dask: a LocalCluster of 2 worker processes, byte-identical tables.
     from flows.runners import build_flow

@@ -86,55 +86,73 @@ def resolve_persons(extractions: dict[str, dict[str, Any]]) -> tuple[
     return {k: ids[gk] for k, gk in where.items()}, table
 
 
-def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str, Any]]
-                 ) -> dict[str, list[dict[str, Any]]]:
-    """persons, organizations, mentions, quotes, amounts and interactions; fills the releases'
-    id lists."""
-    person_id, persons = resolve_persons(extractions)
+def release_rows(r: dict[str, Any], ex: dict[str, Any], person_id: dict[tuple[str, str], str]
+                 ) -> tuple[dict[str, list[dict[str, Any]]], set[str]]:
+    """The child rows of one release (mentions, quotes, amounts, interactions) and the
+    organisations taking part in it; fills the release's id lists (countries, organizations,
+    persons). Mentions come sorted by (start, end, entity_type)."""
+    rid = r["release_id"]
     mentions, quotes, amounts, interactions = [], [], [], []
-    org_releases: dict[str, set[str]] = defaultdict(set)
-    for r in releases:
-        rid = r["release_id"]
-        ex = extractions.get(rid, {"mentions": [], "quotes": [], "amounts": []})
-        kinds: dict[str, set[str]] = defaultdict(set)
-        for etype, eid, surface, start, end in ex["mentions"]:
-            if etype == "person":
-                eid = person_id[(rid, eid)]
-            kinds[etype].add(eid)
-            mentions.append({"release_id": rid, "entity_type": etype, "entity_id": eid,
-                             "surface": surface, "start": start, "end": end})
-        r["countries"] = sorted(kinds["country"])
-        r["organizations"] = sorted(kinds["organization"])
-        r["persons"] = sorted(kinds["person"])
-        for org in kinds["organization"]:
-            org_releases[org].add(rid)
-        for i, q in enumerate(ex["quotes"], start=1):
-            quotes.append({
-                "quote_id": f"{rid}-{i}", "release_id": rid,
-                "person_id": person_id[(rid, q["speaker"])] if q["speaker"] else None,
-                "speaker_surface": q["speaker_surface"], "text": q["text"],
-                "start": q["start"], "end": q["end"]})
-        for i, x in enumerate(ex.get("interactions", []), start=1):
-            interactions.append({
-                "interaction_id": f"{rid}-{i}", "release_id": rid, "kind": x["kind"],
-                "status": x["status"], "event_date": x["event_date"], "place": x["place"],
-                "participants": list(dict.fromkeys(person_id[(rid, p)]
-                                                   for p in x["participants"])),
-                "countries": x["countries"], "organizations": x["organizations"],
-                "evidence": x["evidence"], "start": x["start"], "end": x["end"]})
-            for org in x["organizations"]:  # a ministry taking part, implied by a title
-                org_releases[org].add(rid)
-        for i, a in enumerate(ex["amounts"], start=1):
-            amounts.append({"amount_id": f"{rid}-{i}", "release_id": rid, "value": a["value"],
-                            "currency": a["currency"], "surface": a["surface"],
-                            "start": a["start"], "end": a["end"]})
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for etype, eid, surface, start, end in ex["mentions"]:
+        if etype == "person":
+            eid = person_id[(rid, eid)]
+        kinds[etype].add(eid)
+        mentions.append({"release_id": rid, "entity_type": etype, "entity_id": eid,
+                         "surface": surface, "start": start, "end": end})
+    r["countries"] = sorted(kinds["country"])
+    r["organizations"] = sorted(kinds["organization"])
+    r["persons"] = sorted(kinds["person"])
+    orgs = set(kinds["organization"])
+    for i, q in enumerate(ex["quotes"], start=1):
+        quotes.append({
+            "quote_id": f"{rid}-{i}", "release_id": rid,
+            "person_id": person_id[(rid, q["speaker"])] if q["speaker"] else None,
+            "speaker_surface": q["speaker_surface"], "text": q["text"],
+            "start": q["start"], "end": q["end"]})
+    for i, x in enumerate(ex.get("interactions", []), start=1):
+        interactions.append({
+            "interaction_id": f"{rid}-{i}", "release_id": rid, "kind": x["kind"],
+            "status": x["status"], "event_date": x["event_date"], "place": x["place"],
+            "participants": list(dict.fromkeys(person_id[(rid, p)]
+                                               for p in x["participants"])),
+            "countries": x["countries"], "organizations": x["organizations"],
+            "evidence": x["evidence"], "start": x["start"], "end": x["end"]})
+        orgs.update(x["organizations"])  # a ministry taking part, implied by a title
+    for i, a in enumerate(ex["amounts"], start=1):
+        amounts.append({"amount_id": f"{rid}-{i}", "release_id": rid, "value": a["value"],
+                        "currency": a["currency"], "surface": a["surface"],
+                        "start": a["start"], "end": a["end"]})
+    mentions.sort(key=lambda m: (m["start"], m["end"], m["entity_type"]))
+    return ({"mentions": mentions, "quotes": quotes, "amounts": amounts,
+             "interactions": interactions}, orgs)
+
+
+def organization_rows(org_releases: dict[str, int]) -> list[dict[str, Any]]:
+    """The organizations table: {organization_id: number of releases} with the reference data."""
     reference = {r["organization_id"]: r for r in rows("organizations.csv")}
-    organizations = [
+    return [
         {"organization_id": oid, "name": reference[oid]["name"],
          "acronym": reference[oid]["acronym"] or None, "kind": reference[oid]["kind"] or None,
-         "parent": reference[oid]["parent"] or None, "release_count": len(rids)}
-        for oid, rids in sorted(org_releases.items())
+         "parent": reference[oid]["parent"] or None, "release_count": n}
+        for oid, n in sorted(org_releases.items())
     ]
-    mentions.sort(key=lambda m: (m["release_id"], m["start"], m["end"], m["entity_type"]))
-    return {"persons": persons, "organizations": organizations, "mentions": mentions,
-            "quotes": quotes, "amounts": amounts, "interactions": interactions}
+
+
+EMPTY = {"mentions": [], "quotes": [], "amounts": []}
+
+
+def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str, Any]]
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """persons, organizations, mentions, quotes, amounts and interactions, in memory; fills the
+    releases' id lists. (A build streams the same functions release by release: flows.assemble.)"""
+    person_id, persons = resolve_persons(extractions)
+    tables: dict[str, list[dict[str, Any]]] = {
+        "mentions": [], "quotes": [], "amounts": [], "interactions": []}
+    org_releases: Counter = Counter()
+    for r in sorted(releases, key=lambda r: r["release_id"]):
+        children, orgs = release_rows(r, extractions.get(r["release_id"], EMPTY), person_id)
+        for name, rows_ in children.items():
+            tables[name] += rows_
+        org_releases.update(orgs)
+    return {"persons": persons, "organizations": organization_rows(org_releases), **tables}

@@ -8,7 +8,10 @@ import json
 import os
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +20,93 @@ import pyarrow as pa
 from flows import config, schema
 from flows.checksums import file_sha256
 from flows.publish import atomic, package, version
-from flows.publish.tables import arrow_table, write_table
-from flows.validate.run import Outcome, validate
+from flows.publish.tables import TableWriter, arrow_table
+from flows.validate.run import Outcome, Validation, keys
 
 
-def _apply_flags(tables: dict[str, list[dict[str, Any]]], outcome: Outcome,
-                 arrows: dict[str, pa.Table]) -> None:
-    for table, by_row in outcome.flags.items():
-        rows = tables[table]
-        for i, flags in by_row.items():
-            rows[i]["flags"] = sorted(set(rows[i]["flags"]) | flags)
-        if by_row and table in arrows:
-            arrow = arrows[table]
-            i = arrow.schema.get_field_index("flags")
-            arrows[table] = arrow.set_column(i, arrow.schema.field(i), pa.array(
-                [r["flags"] for r in rows], arrow.schema.field(i).type))
+def with_flags(table: pa.Table, by_row: dict[int, set[str]]) -> pa.Table:
+    """`table` with soft flags added to the `flags` lists of some rows (kept sorted)."""
+    if not by_row:
+        return table
+    i = table.schema.get_field_index("flags")
+    flags = table.column(i).to_pylist()
+    for row, extra in by_row.items():
+        flags[row] = sorted(set(flags[row]) | extra)
+    return table.set_column(i, table.schema.field(i), pa.array(flags, table.schema.field(i).type))
 
 
-def check(tables: dict[str, list[dict[str, Any]]], staging: Path, *,
-          build_date: dt.date, checks: dict[str, list[str]] | None = None) -> Outcome:
-    """Validate `tables`, apply soft flags to their rows, write the report into `staging`.
+@dataclass
+class Staged:
+    """What `stage` wrote: the validation outcome, and the flags of the releases written."""
 
-    The tables are made Arrow tables once, here: validation reads them, and `commit` writes
-    them (`outcome.arrows`, with the soft flags applied)."""
-    arrows = {name: arrow_table(name, rows) for name, rows in tables.items()}
-    outcome = validate(tables, build_date=build_date, report_dir=staging / "validation",
-                       checks=checks, arrows=arrows)
-    _apply_flags(tables, outcome, arrows)
-    outcome.arrows = arrows
-    return outcome
+    outcome: Outcome
+    flag_counts: dict[str, int] = field(default_factory=dict)
+
+
+def stage(whole: dict[str, list[dict[str, Any]]], buckets: Iterable[dict[str, pa.Table]],
+          staging: Path, *, build_date: dt.date, ids: dict[str, set[str]] | None = None,
+          checks: dict[str, list[str]] | None = None) -> Staged:
+    """Validate and write every table into `staging`, with the validation report.
+
+    `whole` holds the tables built whole (quarantine, persons, organizations), `buckets` the
+    per-release tables bucket by bucket (`flows.assemble`), each sorted; one bucket is in memory
+    at a time. Each is validated, its soft flags applied, and appended to the table files, whose
+    bytes do not depend on the buckets (`TableWriter` cuts row groups by row count). `ids` are
+    the keys of the whole dataset for foreign keys. The caller publishes (`commit`) only when
+    `outcome.success`."""
+    names = schema.tables()
+    validation = Validation(names, build_date=build_date, report_dir=staging / "validation")
+    writers = {name: TableWriter(name, staging) for name in names}
+    counts: Counter = Counter()
+
+    def write(tables: dict[str, pa.Table]) -> None:
+        flags = validation.run(tables, ids)
+        tables = {name: with_flags(t, flags.get(name, {})) for name, t in tables.items()}
+        if "releases" in tables:
+            counts.update(tables["releases"].column("flags").combine_chunks().flatten()
+                          .to_pylist())
+        # Arrow and Parquet release the GIL while they encode: tables side by side.
+        with ThreadPoolExecutor(max_workers=config.WORKERS) as pool:
+            for fut in [pool.submit(writers[n].write_arrow, t) for n, t in tables.items()]:
+                fut.result()
+
+    try:
+        write({name: arrow_table(name, rows) for name, rows in whole.items()})
+        _test_pause("tables", staging)
+        for bucket in buckets:
+            write(bucket)
+    finally:
+        for w in writers.values():
+            w.close()
+    return Staged(validation.finish(checks), dict(sorted(counts.items())))
+
+
+def publish_tables(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path, *,
+                   build_date: dt.date, created: str,
+                   checks: dict[str, list[str]] | None = None) -> tuple[Staged, str | None]:
+    """Validate and publish tables held in memory, whole (one bucket): (staged, version or None
+    when validation failed). The build streams instead (`flows.pipeline`)."""
+    bucket = {n: arrow_table(n, rows) for n, rows in tables.items() if n in BUCKET_TABLES}
+    whole = {n: rows for n, rows in tables.items() if n not in BUCKET_TABLES}
+    ids = keys({**bucket, **{n: arrow_table(n, rows) for n, rows in whole.items()}})
+    staged = stage(whole, [bucket], staging, build_date=build_date, ids=ids, checks=checks)
+    if not staged.outcome.success:
+        reject(staging, out_dir)
+        return staged, None
+    release_ids = set(bucket["releases"].column("release_id").to_pylist())
+    return staged, commit(staging, out_dir, created=created, release_ids=release_ids)[0]
+
+
+BUCKET_TABLES = ("releases", "mentions", "quotes", "amounts", "interactions")
 
 
 def reject(staging: Path, out_dir: Path) -> Path:
     """Keep a failed build's report beside the output, leaving the output untouched."""
     rejected = out_dir.with_name(f"{out_dir.name}.rejected")
     shutil.rmtree(rejected, ignore_errors=True)
+    for p in staging.iterdir():  # the tables written before validation failed: not kept
+        if p.is_file():
+            p.unlink()
     staging.rename(rejected)
     return rejected / "validation"
 
@@ -77,25 +132,18 @@ def _test_pause(point: str, staging: Path) -> None:
         time.sleep(float(os.environ.get(f"{TEST_PAUSE_ENV}_SECONDS", "120")))
 
 
-def commit(tables: dict[str, list[dict[str, Any]]], staging: Path, out_dir: Path, *,
-           created: str, root_package: Path | None = None,
-           arrows: dict[str, pa.Table] | None = None) -> tuple[str, bool]:
-    """Write the tables and datapackage.json into `staging` and swap it in for `out_dir`.
+def commit(staging: Path, out_dir: Path, *, created: str, release_ids: set[str],
+           root_package: Path | None = None) -> tuple[str, bool]:
+    """Write datapackage.json into `staging`, whose tables `stage` wrote and validated, and
+    swap it in for `out_dir`.
 
     Returns (version, changed). A build whose tables equal the published ones changes nothing:
     the version and `created` stay, and the staging folder is dropped.
     """
-    # Tables are written side by side: Arrow and Parquet release the GIL while they encode.
-    with ThreadPoolExecutor(max_workers=config.WORKERS) as pool:
-        futures = [pool.submit(write_table, name, tables[name], staging,
-                               (arrows or {}).get(name)) for name in schema.tables()]
-        for fut in as_completed(futures):
-            fut.result()
-            _test_pause("tables", staging)
     content = content_fingerprint(staging)
     prev = version.read_previous(out_dir)
     new_version, changed = version.bump(
-        prev, content=content, release_ids={r["release_id"] for r in tables["releases"]})
+        prev, content=content, release_ids=release_ids)
     if not changed:
         shutil.rmtree(staging, ignore_errors=True)
         return new_version, False

@@ -90,41 +90,52 @@ def csv_text(table: pa.Table, fields: list[dict[str, Any]]) -> str:
 
 
 class TableWriter:
-    """Streams batches of rows of one table into `<name>.parquet` and `<name>.csv`."""
+    """Streams rows of one table into `<name>.parquet` and `<name>.csv`. Row groups hold
+    ROW_GROUP rows whatever the sizes of the batches written: same rows, same bytes."""
 
     def __init__(self, name: str, out_dir: Path) -> None:
         self.name = name
         self.fields = schema.load(name)["fields"]
         self.arrow = schema.arrow_schema(name)
         self.rows = 0
-        self._buffer: list[dict[str, Any]] = []
+        self._pending: list[pa.Table] = []  # rows not yet in a row group
+        self._pending_rows = 0
         self._parquet = pq.ParquetWriter(out_dir / f"{name}.parquet", self.arrow, **PARQUET_OPTIONS)
         self._csv_file = (out_dir / f"{name}.csv").open("w", encoding="utf-8", newline="")
         self._csv_file.write(csv_row([f["name"] for f in self.fields]))
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
+        buffer: list[dict[str, Any]] = []
         for r in rows:
-            self._buffer.append(r)
-            self.rows += 1
-            if len(self._buffer) >= ROW_GROUP:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self._buffer:
-            table = arrow_table(self.name, self._buffer)
-            self._parquet.write_table(table)
-            self._csv_file.write(csv_text(table, self.fields))
-            self._buffer = []
+            buffer.append(r)
+            if len(buffer) >= ROW_GROUP:
+                self.write_arrow(arrow_table(self.name, buffer))
+                buffer = []
+        if buffer:
+            self.write_arrow(arrow_table(self.name, buffer))
 
     def write_arrow(self, table: pa.Table) -> None:
-        """Rows already in an Arrow table of this schema (written as `write` would write them:
-        row groups of ROW_GROUP rows; a buffer of rows is flushed first)."""
-        self._flush()
-        for start in range(0, table.num_rows, ROW_GROUP):
-            chunk = table.slice(start, ROW_GROUP)
-            self._parquet.write_table(chunk)
-            self._csv_file.write(csv_text(chunk, self.fields))
+        """Rows already in an Arrow table of this schema (`arrow_table`)."""
+        if not table.num_rows:
+            return
+        self._csv_file.write(csv_text(table, self.fields))
         self.rows += table.num_rows
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        if self._pending_rows >= ROW_GROUP:
+            self._flush(whole_groups_only=True)
+
+    def _flush(self, whole_groups_only: bool = False) -> None:
+        if not self._pending_rows:
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        end = (table.num_rows // ROW_GROUP * ROW_GROUP if whole_groups_only
+               else table.num_rows)
+        for start in range(0, end, ROW_GROUP):
+            self._parquet.write_table(table.slice(start, min(ROW_GROUP, end - start)))
+        rest = table.slice(end)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
 
     def close(self) -> None:
         self._flush()

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import logging
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,15 +65,18 @@ class Outcome:
     arrows: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-def frames(tables: dict[str, list[dict[str, Any]]],
-           arrows: dict[str, pa.Table] | None = None) -> dict[str, pd.DataFrame]:
+def frames(tables: dict[str, Any], arrows: dict[str, pa.Table] | None = None,
+           ids: dict[str, set[str]] | None = None) -> dict[str, pd.DataFrame]:
     """The batches to validate: each table, its list columns' items (with whether each item is
-    a key of the table it refers to), its derived columns, its foreign keys resolved. `arrows`
-    holds the tables as Arrow tables (`arrow_table`), when they have been built already."""
-    ids = _ids(tables)
+    a key of the table it refers to), its derived columns, its foreign keys resolved. `tables`
+    holds each table's rows, or None where `arrows` holds it as an Arrow table (`arrow_table`)
+    already; `ids` the keys of the tables others refer to, when they are not all in `tables`
+    (a build validates bucket by bucket: `Validation`)."""
+    arrows = {name: arrows[name] if arrows and name in arrows else arrow_table(name, rows)
+              for name, rows in tables.items()}
+    ids = {**keys(arrows), **(ids or {})}
     out: dict[str, pd.DataFrame] = {}
-    for name, rows in tables.items():
-        arrow = arrows[name] if arrows and name in arrows else arrow_table(name, rows)
+    for name, arrow in arrows.items():
         df = arrow.to_pandas()
         out[name] = df
         sch = schema.load(name)
@@ -90,7 +94,7 @@ def frames(tables: dict[str, list[dict[str, Any]]],
                 known = ids.get(f"{ref['resource']}.{ref['fields'][0]}", set())
                 fk[col] = df[col].map(lambda v, k=known: None if v is None or v != v else v in k)
             out[f"{name}.fk"] = fk
-    for name in tables:
+    for name in arrows:
         if name in DERIVED:
             df = out[name]
             derived = pd.DataFrame(index=df.index)
@@ -100,12 +104,13 @@ def frames(tables: dict[str, list[dict[str, Any]]],
     return out
 
 
-def _ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
+def keys(arrows: dict[str, pa.Table]) -> dict[str, set[str]]:
+    """The keys of each table with a one-column primary key ("persons.person_id" and "persons")."""
     ids: dict[str, set[str]] = {}
-    for name, rows in tables.items():
+    for name, arrow in arrows.items():
         pk = schema.load(name).get("primaryKey", [])
         if len(pk) == 1:
-            ids[f"{name}.{pk[0]}"] = {r[pk[0]] for r in rows}
+            ids[f"{name}.{pk[0]}"] = set(arrow.column(pk[0]).to_pylist())
             ids[name] = ids[f"{name}.{pk[0]}"]
     return ids
 
@@ -116,7 +121,7 @@ def _row_key(table: str) -> str:
     return (sch.get("primaryKey") or [sch["fields"][0]["name"]])[0]
 
 
-def all_rules(tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[Rule]:
+def all_rules(tables: Iterable[str], build_date: str) -> list[Rule]:
     out: list[Rule] = []
     seen: set[str] = set()  # a suite keeps equal expectations once, so must we
     for name in tables:
@@ -167,99 +172,167 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+class Validation:
+    """The suites of every table, run over the tables whole or bucket by bucket.
+
+    `run` validates some tables (a bucket's rows) and returns their soft flags; `finish` merges
+    the results of every run per expectation (counts added, the first unexpected rows kept) and
+    writes the report. Buckets are ranges of release ids, and every per-release table is
+    validated in the same run as its releases, so uniqueness and derived columns hold across
+    buckets; foreign keys use the keys of the whole dataset (`run(ids=...)`).
+    """
+
+    def __init__(self, tables: Iterable[str], *, build_date: dt.date,
+                 report_dir: Path | None) -> None:
+        import great_expectations as gx
+
+        self.gx, self.build_date, self.report_dir = gx, build_date, report_dir
+        self.tables = list(tables)
+        self.ctx = _context(report_dir / "data_docs" if report_dir else None)
+        self.source = self.ctx.data_sources.add_pandas("kzdiplo")
+        self.by_batch: dict[str, list[Rule]] = defaultdict(list)
+        for r in all_rules(self.tables, build_date.isoformat()):
+            self.by_batch[r.batch].append(r)
+        self.checkpoints: dict[str, Any] = {}
+        self.rows: Counter = Counter()
+        # merged results, in suite order: (batch, rule index) -> record
+        self.records: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def _checkpoint(self, batch: str) -> Any:
+        if batch not in self.checkpoints:
+            gx, ctx = self.gx, self.ctx
+            # One add: adding expectations one by one re-serialises the suite each time.
+            suite = ctx.suites.add(gx.ExpectationSuite(name=batch, expectations=[
+                expectation(r, index=i) for i, r in enumerate(self.by_batch[batch])]))
+            definition = (self.source.add_dataframe_asset(batch)
+                          .add_batch_definition_whole_dataframe(batch))
+            vd = ctx.validation_definitions.add(
+                gx.ValidationDefinition(name=batch, data=definition, suite=suite))
+            # Data Docs are built once, in `finish`: a docs action per checkpoint rebuilt the
+            # whole site each time (quadratic in batches, most of the validation's time).
+            self.checkpoints[batch] = ctx.checkpoints.add(gx.Checkpoint(
+                name=f"check-{batch}", validation_definitions=[vd], actions=[],
+                result_format={"result_format": "COMPLETE"}))
+        return self.checkpoints[batch]
+
+    def run(self, arrows: dict[str, pa.Table], ids: dict[str, set[str]] | None = None
+            ) -> dict[str, dict[int, set[str]]]:
+        """Validate these tables (Arrow tables of whole tables or of one bucket); their soft
+        flags: table -> row -> flags."""
+        batches = frames(dict.fromkeys(arrows), arrows, ids)
+        flags: dict[str, dict[int, set[str]]] = {}
+        for name, arrow in arrows.items():
+            self.rows[name] += arrow.num_rows
+        for batch, batch_rules in self.by_batch.items():
+            table = batch.split(".")[0]
+            if table not in arrows:
+                continue
+            df = batches[batch]
+            result = next(iter(self._checkpoint(batch).run(
+                batch_parameters={"dataframe": df}).run_results.values()))
+            by_index = {res.expectation_config.meta["rule"]: res for res in result.results}
+            names = batches[table][_row_key(table)]
+            for i, r in enumerate(batch_rules):
+                res = by_index[i]
+                rows = [int(x) for x in res.result.get("unexpected_index_list") or []]
+                if batch.endswith((".derived", ".fk")) or batch == table:
+                    row_keys = [str(names.iloc[x]) for x in rows[:20]]
+                else:
+                    row_keys = [str(names.iloc[int(df["row"].iloc[x])]) for x in rows[:20]]
+                error = res.exception_info.get("exception_message") if not res.success else None
+                self._merge(batch, i, r, res, row_keys, error)
+                if (not res.success and r.severity == "soft" and r.flag
+                        and "flags" in schema.field_names(table)):
+                    for x in rows:
+                        flags.setdefault(table, {}).setdefault(x, set()).add(r.flag)
+        return flags
+
+    def _merge(self, batch: str, i: int, r: Rule, res: Any, row_keys: list[str],
+               error: str | None) -> None:
+        count = res.result.get("unexpected_count", 0 if res.success else None)
+        values = _jsonable(res.result.get("partial_unexpected_list", [])[:10])
+        rec = self.records.get((batch, i))
+        if rec is None:
+            self.records[(batch, i)] = {
+                "batch": batch, "expectation": r.type, "column": r.kwargs.get("column"),
+                "severity": r.severity, "flag": r.flag, "description": r.description,
+                "success": bool(res.success), "unexpected_count": count,
+                "unexpected_rows": row_keys, "unexpected_values": values, "error": error,
+                "_rule": r}
+            return
+        rec["success"] = rec["success"] and bool(res.success)
+        rec["unexpected_count"] = (None if rec["unexpected_count"] is None or count is None
+                                   else rec["unexpected_count"] + count)
+        rec["unexpected_rows"] = (rec["unexpected_rows"] + row_keys)[:20]
+        rec["unexpected_values"] = (rec["unexpected_values"] + values)[:10]
+        rec["error"] = rec["error"] or error
+
+    def finish(self, checks: dict[str, list[str]] | None = None) -> Outcome:
+        """The outcome of every run, and the report (when there is a report folder)."""
+        outcome = Outcome(success=True)
+        records = []
+        order = {batch: n for n, batch in enumerate(self.by_batch)}
+        for _, rec in sorted(self.records.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+            r = rec.pop("_rule")
+            records.append(rec)
+            if rec["success"]:
+                continue
+            row_keys, error = rec["unexpected_rows"], rec["error"]
+            text = describe(r) + (f" [{error}]" if error else "") + (
+                f" (rows: {', '.join(row_keys[:5])})" if row_keys else "")
+            if r.severity == "soft":
+                outcome.warnings.append(text)
+            else:
+                outcome.success = False
+                outcome.failed.append(text)
+        for batch, problems in (checks or {}).items():
+            records.append({
+                "batch": batch, "expectation": f"{batch}_check", "column": None,
+                "severity": "hard", "flag": None, "description": CHECKS.get(batch, batch),
+                "success": not problems, "unexpected_count": len(problems),
+                "unexpected_rows": [], "unexpected_values": problems[:10], "error": None,
+            })
+            for problem in problems:
+                outcome.success = False
+                outcome.failed.append(f"{batch}: {problem}")
+        report_dir = self.report_dir
+        if report_dir:
+            self.ctx.build_data_docs(site_names=["kzdiplo"])
+        outcome.summary = {
+            "success": outcome.success,
+            "build_date": self.build_date.isoformat(),
+            "great_expectations_version": self.gx.__version__,
+            "rows": {name: self.rows[name] for name in self.tables},
+            "expectations": len(records),
+            "hard_failures": outcome.failed,
+            "soft_failures": outcome.warnings,
+            "results": records,
+        }
+        if report_dir:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            (report_dir / "summary.json").write_text(
+                json.dumps(outcome.summary, indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8")
+            (report_dir / "index.html").write_text(_index_html(outcome), encoding="utf-8")
+        return outcome
+
+
 def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
              report_dir: Path | None, checks: dict[str, list[str]] | None = None,
              arrows: dict[str, pa.Table] | None = None) -> Outcome:
-    """Validate every table; soft failures become row flags, hard ones fail the outcome.
+    """Validate every table, whole, in one run (see `Validation`); soft failures become row
+    flags (`outcome.flags`), hard ones fail the outcome.
 
     `checks` holds the problems found before validation by checks that are not expectations
     (batch name -> problems, e.g. "corrections": lines of raw/corrections.csv that do not apply):
     each batch is reported like an expectation, and any problem is a hard failure.
     """
-    import great_expectations as gx
-
-    ctx = _context(report_dir / "data_docs" if report_dir else None)
-    batches = frames(tables, arrows)
-    by_batch: dict[str, list[Rule]] = defaultdict(list)
-    for r in all_rules(tables, build_date.isoformat()):
-        by_batch[r.batch].append(r)
-    source = ctx.data_sources.add_pandas("kzdiplo")
-    outcome = Outcome(success=True)
-    records = []
-    for batch, batch_rules in by_batch.items():
-        df = batches[batch]
-        # One add: adding expectations one by one re-serialises the suite each time.
-        suite = ctx.suites.add(gx.ExpectationSuite(
-            name=batch, expectations=[expectation(r, index=i) for i, r in enumerate(batch_rules)]))
-        definition = source.add_dataframe_asset(batch).add_batch_definition_whole_dataframe(batch)
-        vd = ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=batch, data=definition, suite=suite))
-        # Data Docs are built once, after the last batch: a docs action per checkpoint rebuilt
-        # the whole site each time (quadratic in batches, most of the validation's time).
-        cp = ctx.checkpoints.add(gx.Checkpoint(
-            name=f"check-{batch}", validation_definitions=[vd], actions=[],
-            result_format={"result_format": "COMPLETE"}))
-        result = next(iter(cp.run(batch_parameters={"dataframe": df}).run_results.values()))
-        by_index = {res.expectation_config.meta["rule"]: res for res in result.results}
-        table = batch.split(".")[0]
-        keys = batches[table][_row_key(table)]
-        for i, r in enumerate(batch_rules):
-            res = by_index[i]
-            unexpected = res.result.get("unexpected_index_list") or []
-            rows = [int(i) for i in unexpected]
-            if batch.endswith((".derived", ".fk")) or batch == table:
-                row_keys = [str(keys.iloc[i]) for i in rows[:20]]
-            else:
-                row_keys = [str(keys.iloc[int(df["row"].iloc[i])]) for i in rows[:20]]
-            error = res.exception_info.get("exception_message") if not res.success else None
-            records.append({
-                "batch": batch, "expectation": r.type, "column": r.kwargs.get("column"),
-                "severity": r.severity, "flag": r.flag, "description": r.description,
-                "success": bool(res.success),
-                "unexpected_count": res.result.get("unexpected_count", 0 if res.success else None),
-                "unexpected_rows": row_keys,
-                "unexpected_values": _jsonable(res.result.get("partial_unexpected_list", [])[:10]),
-                "error": error,
-            })
-            if res.success:
-                continue
-            text = describe(r) + (f" [{error}]" if error else "") + (
-                f" (rows: {', '.join(row_keys[:5])})" if row_keys else "")
-            if r.severity == "soft":
-                outcome.warnings.append(text)
-                if r.flag and table in tables and "flags" in schema.field_names(table):
-                    for i in rows:
-                        outcome.flags.setdefault(table, {}).setdefault(i, set()).add(r.flag)
-            else:
-                outcome.success = False
-                outcome.failed.append(text)
-    for batch, problems in (checks or {}).items():
-        records.append({
-            "batch": batch, "expectation": f"{batch}_check", "column": None,
-            "severity": "hard", "flag": None, "description": CHECKS.get(batch, batch),
-            "success": not problems, "unexpected_count": len(problems), "unexpected_rows": [],
-            "unexpected_values": problems[:10], "error": None,
-        })
-        for problem in problems:
-            outcome.success = False
-            outcome.failed.append(f"{batch}: {problem}")
-    if report_dir:
-        ctx.build_data_docs(site_names=["kzdiplo"])
-    outcome.summary = {
-        "success": outcome.success,
-        "build_date": build_date.isoformat(),
-        "great_expectations_version": gx.__version__,
-        "rows": {name: len(rows) for name, rows in tables.items()},
-        "expectations": len(records),
-        "hard_failures": outcome.failed,
-        "soft_failures": outcome.warnings,
-        "results": records,
-    }
-    if report_dir:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        (report_dir / "summary.json").write_text(
-            json.dumps(outcome.summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (report_dir / "index.html").write_text(_index_html(outcome), encoding="utf-8")
+    v = Validation(tables, build_date=build_date, report_dir=report_dir)
+    arrows = {name: arrows[name] if arrows and name in arrows else arrow_table(name, rows)
+              for name, rows in tables.items()}
+    flags = v.run(arrows)
+    outcome = v.finish(checks)
+    outcome.flags = flags
     return outcome
 
 
