@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import pyarrow.ipc as ipc
 from flows import config, corrections, schema
 from flows.extract.resolve import EMPTY, organization_rows, release_rows, resolve_persons
 from flows.publish.tables import arrow_table
-from flows.stages import PRIVATE
+from flows.stages import PRIVATE, unpack_persons
 
 TABLES = ("releases", "mentions", "quotes", "amounts", "interactions")
 _FLUSH_ROWS = 2_000  # rows of one table and bucket buffered before they go to disk
@@ -128,8 +128,8 @@ def assemble_build(summaries: list[dict[str, Any]], kept: list[int],
     """Resolve people over the kept releases' summaries, check raw/corrections.csv, and park
     every per-release row in `spill` (`read(indices)` yields the full extraction results)."""
     release_ids = {summaries[i]["release_id"] for i in kept}
-    person_id, persons = resolve_persons(
-        {summaries[i]["release_id"]: {"persons": summaries[i]["persons"]} for i in kept})
+    person_id, persons = resolve_persons(_People({summaries[i]["release_id"]: summaries[i]
+                                                  for i in kept}))
     fixes, problems = corrections.load(raw_dir)
     problems += corrections.unknown(fixes, release_ids, quarantine)
     org_releases = assemble(read(kept), set(kept), person_id, corrections.by_release(fixes),
@@ -142,6 +142,22 @@ def assemble_build(summaries: list[dict[str, Any]], kept: list[int],
                       ("quarantine", "source_file")):
         ids[name] = ids[f"{name}.{key}"] = {r[key] for r in whole[name]}
     return Assembled(whole, ids, problems, sum(c.release_id in release_ids for c in fixes))
+
+
+class _People(Mapping[str, dict[str, Any]]):
+    """release id -> {"persons": [...]}, unpacked from the summaries one release at a time."""
+
+    def __init__(self, summaries: dict[str, dict[str, Any]]) -> None:
+        self.summaries = summaries
+
+    def __getitem__(self, release_id: str) -> dict[str, Any]:
+        return {"persons": unpack_persons(self.summaries[release_id])}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.summaries)
+
+    def __len__(self) -> int:
+        return len(self.summaries)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import collections
 import contextlib
 import datetime as dt
 import os
+import pickle
 import shutil
 import tempfile
 import threading
@@ -157,13 +158,18 @@ def extract_all(files: list[stages.RawFile], batch_size: int, store: ExtractCach
     unkeyed: dict[int, Any] = {}  # a file that could not be hashed but could be read (a race)
     progress = Progress(len(todo), logger.info, what="files normalised and extracted")
     extracted = _run_batches([[files[i] for i in b] for b in todo_batches])
-    for b, batch in zip(todo_batches, extracted, strict=True):
+    for b in todo_batches:  # (not zip: its reused tuple would keep each batch a step longer)
+        batch = next(extracted)
         progress.advance(len(batch))
         store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
-        for i, r in zip(b, batch, strict=True):
-            summaries[i] = stages.summarise(r)
-            if keys[i] is None and not isinstance(r, stages.Rejected):
-                unkeyed[i] = r
+        unkeyed.update((i, r) for i, r in zip(b, batch, strict=True)
+                       if keys[i] is None and not isinstance(r, stages.Rejected))
+        # The summaries are made again once the batch is let go: made among the batch's
+        # objects, they would pin their memory (measured: RSS 2.5x the summaries' size).
+        packed = pickle.dumps([stages.summarise(r) for r in batch], pickle.HIGHEST_PROTOCOL)
+        del batch
+        for i, summary in zip(b, pickle.loads(packed), strict=True):
+            summaries[i] = summary
     store.save()
     logger.info("extraction store %s: %d files reused, %d processed", store.dir,
                 len(files) - len(todo), len(todo))

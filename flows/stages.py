@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,8 +116,15 @@ def summarise(item: dict[str, Any] | Rejected) -> dict[str, Any]:
         "raw_sha256": item["_raw_sha256"], "score": _metadata_score(item),
         "body_key": item.get("_body_key") or body_key(item["body"]),
         "minhash": item.get("_minhash") or dedup.body_signature(item["body"]),
-        "persons": item.get("_entities", {}).get("persons", []),
+        # pickled: a tenth of the memory of the dicts (`unpack_persons` reads them)
+        "persons": pickle.dumps(item.get("_entities", {}).get("persons", []),
+                                protocol=pickle.HIGHEST_PROTOCOL),
     }
+
+
+def unpack_persons(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The people a summarised release names (as `extract_entities` lists them)."""
+    return pickle.loads(summary["persons"])  # written by summarise, never from outside
 
 
 class _Bodies:

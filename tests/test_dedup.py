@@ -203,3 +203,26 @@ def test_candidate_pairs_are_the_pairs_sharing_a_band(rows):
                         == sigs[j][b * dedup.ROWS:(b + 1) * dedup.ROWS]).all()
                        for b in range(dedup.BANDS))}
     assert dedup.candidate_pairs(sigs) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=dedup.NUM_PERM, max_size=dedup.NUM_PERM),
+                max_size=40), st.floats(0.0, 1.0))
+def test_likely_pairs_are_candidates_whose_signatures_mostly_agree(rows, share):
+    """The prefilter keeps exactly the candidate pairs agreeing on at least `share` of values."""
+    sigs = [np.array(r, dtype=np.uint32) for r in rows]
+    expected = {(i, j) for i, j in dedup.candidate_pairs(sigs)
+                if (sigs[i] == sigs[j]).mean() >= share}
+    assert dedup.candidate_pairs(sigs, share) == expected
+
+
+def test_unrelated_releases_sharing_a_band_are_not_read():
+    a = np.arange(dedup.NUM_PERM, dtype=np.uint32)
+    b = a + 1000
+    b[: dedup.ROWS] = a[: dedup.ROWS]  # one band in common, 5% of the values
+    c = a.copy()
+    c[dedup.ROWS: 2 * dedup.ROWS] += 1  # 95% in common
+    sigs = [x.tobytes() for x in (a, b, c)]
+    assert dedup.candidate_pairs([a, b, c]) == {(0, 1), (0, 2), (1, 2)}
+    assert dedup.likely_pairs([a, b, c], dedup.THRESHOLD) == {(0, 2)}
+    assert dedup.candidates(sigs) == {0, 2}

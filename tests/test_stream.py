@@ -37,12 +37,13 @@ def test_table_bytes_do_not_depend_on_how_rows_arrive(tmp_path_factory, monkeypa
     whole, parts = tmp_path_factory.mktemp("whole"), tmp_path_factory.mktemp("parts")
     tables_mod.write_table("quarantine", rows, whole)
     writer, start = TableWriter("quarantine", parts), 0
-    for size in cuts + [len(rows)]:  # the last piece takes whatever is left
+    for size in [*cuts, len(rows)]:  # the last piece takes whatever is left
         writer.write_arrow(arrow_table("quarantine", rows[start: start + size]))
         start = min(len(rows), start + size)
     writer.close()
     for ext in ("parquet", "csv"):
-        assert (whole / f"quarantine.{ext}").read_bytes() == (parts / f"quarantine.{ext}").read_bytes()
+        name = f"quarantine.{ext}"
+        assert (whole / name).read_bytes() == (parts / name).read_bytes()
     meta = pq.ParquetFile(parts / "quarantine.parquet").metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [16, 16, 16, 12]
 
@@ -122,3 +123,11 @@ def test_validating_buckets_equals_validating_whole_tables(tmp_path):
     assert split_outcome.summary["rows"] == whole_outcome.summary["rows"]
     assert (split_outcome.success, split_outcome.warnings) == (whole_outcome.success,
                                                                whole_outcome.warnings)
+
+
+def test_the_flow_process_keeps_large_blocks_in_mmap():
+    import sys
+
+    from flows.memory import fix_mmap_threshold
+
+    assert fix_mmap_threshold() or not sys.platform.startswith("linux")

@@ -9,6 +9,7 @@ share the surname it stays a person of its own: a name that could be two people 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,7 @@ def _short_key(form: str) -> tuple[str | None, str]:
     return initial, names.key(tokens[-1].rstrip("."))
 
 
-def resolve_persons(extractions: dict[str, dict[str, Any]]) -> tuple[
+def resolve_persons(extractions: Mapping[str, dict[str, Any]]) -> tuple[
         dict[tuple[str, str], str], list[dict[str, Any]]]:
     """({(release_id, local key): person_id}, persons table rows)."""
     groups: dict[Any, _Group] = {}

@@ -61,8 +61,6 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # soft failures, described
     flags: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # table -> row -> flags
     summary: dict[str, Any] = field(default_factory=dict)
-    # the tables as Arrow tables, soft flags applied: what publishing writes (publisher.check)
-    arrows: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def frames(tables: dict[str, Any], arrows: dict[str, pa.Table] | None = None,
