@@ -24,3 +24,12 @@ def fix_mmap_threshold() -> bool:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         return bool(libc.mallopt(M_MMAP_THRESHOLD, THRESHOLD))
     return False
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand the heap's free pages back to the system (glibc only)."""
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

@@ -255,6 +255,8 @@ def _build(raw: Path, out: Path, now: dt.datetime, files: list[stages.RawFile],
     checks = {"corrections": assembled.correction_problems,
               "accounting": stages.account(files, [summaries[i]["source_file"] for i in kept],
                                            quarantine)}
+    del summaries  # what validation holds is one bucket, whatever the corpus
+    memory.release_free_memory()
     lock = publish_lock(out)  # one build at a time validates and publishes into `out`
     lock.acquire()
     atomic.clean_stale(out)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from flows import config, schema
+from flows import config, memory, schema
 from flows.checksums import file_sha256
 from flows.publish import atomic, package, version
 from flows.publish.tables import TableWriter, arrow_table
@@ -75,6 +75,8 @@ def stage(whole: dict[str, list[dict[str, Any]]], buckets: Iterable[dict[str, pa
         _test_pause("tables", staging)
         for bucket in buckets:
             write(bucket)
+            del bucket
+            memory.release_free_memory()  # the next bucket starts from the same footprint
     finally:
         for w in writers.values():
             w.close()
