@@ -151,8 +151,10 @@ class ExtractCache:
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             return None
 
-    def put(self, pairs: Iterable[tuple[str | None, Any]]) -> None:
-        """Store one batch of (key, result) as a new segment (keys of None are skipped)."""
+    def put(self, pairs: Iterable[tuple[str | None, Any]],
+            summaries: dict[str, Any] | None = None) -> None:
+        """Store one batch of (key, result) as a new segment (keys of None are skipped), with
+        each result's `stages.summarise` (given by key when the caller has made them)."""
         entries = {k: v for k, v in pairs if k is not None}
         if not entries:
             return
@@ -162,7 +164,8 @@ class ExtractCache:
         name = "seg-" + hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()[:20]
         # the summaries first: a segment without its summary file is only read in full
         _atomic_pickle(self.dir / f"sum-{name[4:]}.pkl",
-                       {k: stages.summarise(v) for k, v in entries.items()})
+                       {k: summaries[k] if summaries and k in summaries else stages.summarise(v)
+                        for k, v in entries.items()})
         _atomic_pickle(self.dir / f"{name}.pkl", entries)
         for k in entries:
             self.index[k] = f"{name}.pkl"

@@ -161,13 +161,15 @@ def extract_all(files: list[stages.RawFile], batch_size: int, store: ExtractCach
     for b in todo_batches:  # (not zip: its reused tuple would keep each batch a step longer)
         batch = next(extracted)
         progress.advance(len(batch))
-        store.put((keys[i], r) for i, r in zip(b, batch, strict=True))
+        made = [stages.summarise(r) for r in batch]
+        store.put(((keys[i], r) for i, r in zip(b, batch, strict=True)),
+                  {keys[i]: x for i, x in zip(b, made, strict=True) if keys[i] is not None})
         unkeyed.update((i, r) for i, r in zip(b, batch, strict=True)
                        if keys[i] is None and not isinstance(r, stages.Rejected))
         # The summaries are made again once the batch is let go: made among the batch's
         # objects, they would pin their memory (measured: RSS 2.5x the summaries' size).
-        packed = pickle.dumps([stages.summarise(r) for r in batch], pickle.HIGHEST_PROTOCOL)
-        del batch
+        packed = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+        del batch, made
         for i, summary in zip(b, pickle.loads(packed), strict=True):
             summaries[i] = summary
     store.save()
