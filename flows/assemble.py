@@ -100,16 +100,14 @@ class Spill:
             yield self.bucket(b)
 
 
-def assemble(entries: Iterable[tuple[int, dict[str, Any]]], kept: set[int],
+def assemble(entries: Iterable[tuple[int, dict[str, Any]]],
              person_id: dict[tuple[str, str], str],
              fixes: dict[str, list[corrections.Correction]], spill: Spill) -> Counter:
-    """Rows of the kept releases among `entries` ((file index, extraction result)) into
-    `spill`, with people resolved and corrections applied; returns the number of releases
+    """Rows of the releases of `entries` ((file index, extraction result) of kept releases)
+    into `spill`, with people resolved and corrections applied; returns the number of releases
     each organisation takes part in."""
     org_releases: Counter = Counter()
-    for i, entry in entries:
-        if i not in kept:
-            continue
+    for _, entry in entries:
         row = dict(entry)
         ex = row.pop("_entities", EMPTY)
         for k in PRIVATE:
@@ -132,8 +130,7 @@ def assemble_build(summaries: list[dict[str, Any]], kept: list[int],
                                                   for i in kept}))
     fixes, problems = corrections.load(raw_dir)
     problems += corrections.unknown(fixes, release_ids, quarantine)
-    org_releases = assemble(read(kept), set(kept), person_id, corrections.by_release(fixes),
-                            spill)
+    org_releases = assemble(read(kept), person_id, corrections.by_release(fixes), spill)
     spill.close()
     whole = {"quarantine": quarantine, "persons": persons,
              "organizations": organization_rows(org_releases)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import os
@@ -11,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -112,7 +111,7 @@ def _run_batches(file_batches: list[list[stages.RawFile]]) -> Iterator[list[Any]
         yield from (extract_task(b) for b in file_batches)
         return
     with _api_for_workers():  # the task runner snapshots the environment at the first submit
-        futures = collections.deque(extract_task.map(file_batches))
+        futures = deque(extract_task.map(file_batches))
     while futures:  # each result is let go once the caller has taken it
         yield futures.popleft().result()
 

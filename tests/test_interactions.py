@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from flows.extract.entities import extract_entities
 from flows.extract.interactions import KINDS, extract_interactions
+from flows.publish.tables import arrow_table
 from flows.validate.run import frames
 from flows.validate.suites import rules
 from tests import interaction_eval
@@ -143,8 +144,8 @@ def test_expectations_cover_the_table(scored):
     assert ("interactions", "expect_column_values_to_be_in_set", "kind") in got
     assert ("interactions", "expect_column_pair_values_a_to_be_greater_than_b", None) in got
     assert ("interactions", "expect_column_values_to_be_between", "event_lag_days") in got
-    batches = frames({k: tables[k] for k in ("releases", "persons", "organizations",
-                                             "interactions")})
+    batches = frames({k: arrow_table(k, tables[k]) for k in ("releases", "persons",
+                                                             "organizations", "interactions")})
     assert batches["interactions.participants"]["exists"].all()
     assert (batches["interactions.derived"]["event_lag_days"].dropna() >= 0).all()
 

@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 
 from flows import schema
-from flows.publish.tables import arrow_table
 from flows.validate.suites import Rule, describe, expectation, rules
 
 
@@ -46,7 +45,7 @@ DERIVED = {
         ).dt.days,
     },
 }
-# Checks run before validation and reported with it (see `validate(checks=...)`).
+# Checks run before validation and reported with it (see `Validation.finish(checks)`).
 CHECKS = {
     "corrections": "Every line of raw/corrections.csv names a release and a correctable column "
                    "and holds a value of the column's type.",
@@ -59,19 +58,15 @@ class Outcome:
     success: bool
     failed: list[str] = field(default_factory=list)  # hard failures, described
     warnings: list[str] = field(default_factory=list)  # soft failures, described
-    flags: dict[str, dict[int, set[str]]] = field(default_factory=dict)  # table -> row -> flags
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def frames(tables: dict[str, Any], arrows: dict[str, pa.Table] | None = None,
-           ids: dict[str, set[str]] | None = None) -> dict[str, pd.DataFrame]:
-    """The batches to validate: each table, its list columns' items (with whether each item is
-    a key of the table it refers to), its derived columns, its foreign keys resolved. `tables`
-    holds each table's rows, or None where `arrows` holds it as an Arrow table (`arrow_table`)
-    already; `ids` the keys of the tables others refer to, when they are not all in `tables`
-    (a build validates bucket by bucket: `Validation`)."""
-    arrows = {name: arrows[name] if arrows and name in arrows else arrow_table(name, rows)
-              for name, rows in tables.items()}
+def frames(arrows: dict[str, pa.Table], ids: dict[str, set[str]] | None = None
+           ) -> dict[str, pd.DataFrame]:
+    """The batches to validate: each table (as an Arrow table, `arrow_table`), its list columns'
+    items (with whether each item is a key of the table it refers to), its derived columns, its
+    foreign keys resolved. `ids` holds the keys of the tables others refer to, when they are not
+    all in `arrows` (a build validates bucket by bucket: `Validation`)."""
     ids = {**keys(arrows), **(ids or {})}
     out: dict[str, pd.DataFrame] = {}
     for name, arrow in arrows.items():
@@ -217,7 +212,7 @@ class Validation:
             ) -> dict[str, dict[int, set[str]]]:
         """Validate these tables (Arrow tables of whole tables or of one bucket); their soft
         flags: table -> row -> flags."""
-        batches = frames(dict.fromkeys(arrows), arrows, ids)
+        batches = frames(arrows, ids)
         flags: dict[str, dict[int, set[str]]] = {}
         for name, arrow in arrows.items():
             self.rows[name] += arrow.num_rows
@@ -266,7 +261,12 @@ class Validation:
         rec["error"] = rec["error"] or error
 
     def finish(self, checks: dict[str, list[str]] | None = None) -> Outcome:
-        """The outcome of every run, and the report (when there is a report folder)."""
+        """The outcome of every run, and the report (when there is a report folder).
+
+        `checks` holds the problems found before validation by checks that are not
+        expectations (batch name -> problems, e.g. "corrections": lines of raw/corrections.csv
+        that do not apply): each batch is reported like an expectation, and any problem is a
+        hard failure. (Soft failures were returned as row flags by `run`.)"""
         outcome = Outcome(success=True)
         records = []
         order = {batch: n for n, batch in enumerate(self.by_batch)}
@@ -313,25 +313,6 @@ class Validation:
                 encoding="utf-8")
             (report_dir / "index.html").write_text(_index_html(outcome), encoding="utf-8")
         return outcome
-
-
-def validate(tables: dict[str, list[dict[str, Any]]], *, build_date: dt.date,
-             report_dir: Path | None, checks: dict[str, list[str]] | None = None,
-             arrows: dict[str, pa.Table] | None = None) -> Outcome:
-    """Validate every table, whole, in one run (see `Validation`); soft failures become row
-    flags (`outcome.flags`), hard ones fail the outcome.
-
-    `checks` holds the problems found before validation by checks that are not expectations
-    (batch name -> problems, e.g. "corrections": lines of raw/corrections.csv that do not apply):
-    each batch is reported like an expectation, and any problem is a hard failure.
-    """
-    v = Validation(tables, build_date=build_date, report_dir=report_dir)
-    arrows = {name: arrows[name] if arrows and name in arrows else arrow_table(name, rows)
-              for name, rows in tables.items()}
-    flags = v.run(arrows)
-    outcome = v.finish(checks)
-    outcome.flags = flags
-    return outcome
 
 
 def _index_html(outcome: Outcome) -> str:
