@@ -26,12 +26,18 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from flows import config, corrections, schema
-from flows.extract.resolve import EMPTY, organization_rows, release_rows, resolve_persons
+from flows.extract.resolve import (
+    EMPTY,
+    PersonIds,
+    organization_rows,
+    release_rows,
+    resolve_persons,
+)
 from flows.publish.tables import arrow_table
 from flows.stages import PRIVATE, unpack_persons
 
 TABLES = ("releases", "mentions", "quotes", "amounts", "interactions")
-_FLUSH_ROWS = 2_000  # rows of one table and bucket buffered before they go to disk
+_FLUSH_ROWS = 2_000  # rows of one table (all buckets) buffered before they go to disk
 
 
 def bucket_count(releases: int, per_bucket: int | None = None) -> int:
@@ -50,6 +56,7 @@ class Spill:
         self.folder, self.buckets = Path(folder), buckets
         self.folder.mkdir(parents=True, exist_ok=True)
         self._rows: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self._buffered: Counter = Counter()  # rows buffered per table
         self._writers: dict[tuple[int, str], ipc.RecordBatchFileWriter] = {}
 
     def add(self, release_id: str, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -57,10 +64,14 @@ class Spill:
         b = bucket_of(release_id, self.buckets)
         for name, rows in tables.items():
             if rows:
-                buf = self._rows.setdefault((b, name), [])
-                buf += rows
-                if len(buf) >= _FLUSH_ROWS:
-                    self._flush(b, name)
+                self._rows.setdefault((b, name), []).extend(rows)
+                self._buffered[name] += len(rows)
+                # a cap per table over all buckets, not per bucket: the buffers would
+                # otherwise grow with the number of buckets, hence with the corpus
+                if self._buffered[name] >= _FLUSH_ROWS:
+                    for key in [k for k in self._rows if k[1] == name]:
+                        self._flush(*key)
+                    self._buffered[name] = 0
 
     def _flush(self, b: int, name: str) -> None:
         rows = self._rows.pop((b, name), [])
@@ -101,7 +112,7 @@ class Spill:
 
 
 def assemble(entries: Iterable[tuple[int, dict[str, Any]]],
-             person_id: dict[tuple[str, str], str],
+             who: PersonIds,
              fixes: dict[str, list[corrections.Correction]], spill: Spill) -> Counter:
     """Rows of the releases of `entries` ((file index, extraction result) of kept releases)
     into `spill`, with people resolved and corrections applied; returns the number of releases
@@ -112,7 +123,7 @@ def assemble(entries: Iterable[tuple[int, dict[str, Any]]],
         ex = row.pop("_entities", EMPTY)
         for k in PRIVATE:
             row.pop(k, None)
-        children, orgs = release_rows(row, ex, person_id)
+        children, orgs = release_rows(row, ex, who.of(ex.get("persons", [])))
         corrections.apply_row(row, fixes.get(row["release_id"], []))
         spill.add(row["release_id"], {"releases": [row], **children})
         org_releases.update(orgs)
@@ -126,11 +137,11 @@ def assemble_build(summaries: list[dict[str, Any]], kept: list[int],
     """Resolve people over the kept releases' summaries, check raw/corrections.csv, and park
     every per-release row in `spill` (`read(indices)` yields the full extraction results)."""
     release_ids = {summaries[i]["release_id"] for i in kept}
-    person_id, persons = resolve_persons(_People({summaries[i]["release_id"]: summaries[i]
+    who, persons = resolve_persons(_People({summaries[i]["release_id"]: summaries[i]
                                                   for i in kept}))
     fixes, problems = corrections.load(raw_dir)
     problems += corrections.unknown(fixes, release_ids, quarantine)
-    org_releases = assemble(read(kept), person_id, corrections.by_release(fixes), spill)
+    org_releases = assemble(read(kept), who, corrections.by_release(fixes), spill)
     spill.close()
     whole = {"quarantine": quarantine, "persons": persons,
              "organizations": organization_rows(org_releases)}

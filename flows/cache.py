@@ -6,7 +6,8 @@ them when the code or reference data that produce the per-file result changed.
 - Entry key: sha256(relative path, NUL, sha256 of the raw bytes). The flow reads every raw file
   to hash it (about 1 s per 100,000 files of 5 KB); there is no size/mtime shortcut, so a file
   edited in place with its size and mtime kept is still seen.
-- Version: `code_version()`, a hash of the source of `flows/normalise`, `flows/extract`,
+- Version: `code_version()`, a hash of the source of `flows/normalise`, `flows/extract` (but
+  `extract/resolve.py`, which works on the whole dataset after the cache),
   `flows/dates.py`, `flows/reference.py`, the settings of `flows/config.py`, the stage
   functions that call them (`stages.read_one`, `normalise_batch`, `extract_batch`), the
   reference files
@@ -45,6 +46,9 @@ from flows import config, reference, stages
 FORMAT = 2  # bump when the layout of the cache changes
 _LIBRARIES = ("ftfy", "dateparser", "pycountry", "pyahocorasick", "rapidfuzz", "regex")
 _SOURCES = ("normalise", "extract", "dates.py", "reference.py")
+# Under _SOURCES but run over the whole dataset after the cache (person resolution, rows):
+# a change there must not re-extract every file.
+_NOT_PER_FILE = {"extract/resolve.py"}
 # Settings of flows/config.py that do not change what a file yields.
 _CONFIG_IGNORED = {"BATCH_SIZE", "BUCKET_RELEASES", "DATASET_NAME", "WORKERS"}
 
@@ -53,11 +57,8 @@ _CONFIG_IGNORED = {"BATCH_SIZE", "BUCKET_RELEASES", "DATASET_NAME", "WORKERS"}
 def code_version() -> str:
     """Fingerprint of everything that decides the per-file result of normalise + extract."""
     h = hashlib.sha256(f"format {FORMAT}; python {sys.version_info[:2]}\n".encode())
-    pkg = Path(__file__).resolve().parent
-    for name in _SOURCES:
-        p = pkg / name
-        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
-            h.update(f.relative_to(pkg).as_posix().encode() + b"\0" + f.read_bytes())
+    for rel, f in source_files():
+        h.update(rel.encode() + b"\0" + f.read_bytes())
     for fn in (stages.RawFile, stages.read_one, stages.normalise_batch, stages.extract_batch,
                stages.summarise):
         h.update(inspect.getsource(fn).encode())
@@ -71,6 +72,19 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{lib} -\n".encode())
     return h.hexdigest()[:16]
+
+
+def source_files() -> list[tuple[str, Path]]:
+    """(path relative to flows/, path) of the source files `code_version` hashes."""
+    pkg = Path(__file__).resolve().parent
+    out = []
+    for name in _SOURCES:
+        p = pkg / name
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+            rel = f.relative_to(pkg).as_posix()
+            if rel not in _NOT_PER_FILE:
+                out.append((rel, f))
+    return out
 
 
 def file_key(f: stages.RawFile, max_bytes: int = config.MAX_RAW_BYTES) -> str | None:

@@ -213,6 +213,7 @@ def build_dataset(raw_dir: str = str(config.RAW), out_dir: str = str(config.OUTP
         # Great Expectations takes ~5 s to import: do it while the workers extract.
         threading.Thread(target=_import_validation, name="import-gx", daemon=True).start()
         memory.fix_mmap_threshold()  # results arriving from workers must not pile up
+        memory.use_system_allocator()  # Arrow's frees go back to the system too
         with contextlib.ExitStack() as cleanup:
             if inc is not None:
                 store, keys = inc.store, inc.keys

@@ -7,6 +7,7 @@ import pytest
 from flows.extract.amounts import find_amounts
 from flows.extract.entities import extract_entities
 from flows.extract.names import key
+from flows.extract.resolve import resolve_persons
 from tests import entity_eval
 
 
@@ -138,3 +139,22 @@ def test_precision_and_recall_per_type(corpus):
         precision, recall = score.pr(kind)
         assert precision >= 0.95, (kind, precision, score.misses)
         assert recall >= 0.90, (kind, recall, score.misses)
+
+
+def test_resolution_across_releases_keeps_no_per_release_state():
+    texts = {
+        "a" * 16: "Deputy Foreign Minister Roman Vassilenko met the delegation.",
+        "b" * 16: "R. Vasilenko said the consultations were useful.",
+        "c" * 16: "Prime Minister Kim Boo-kyum met Foreign Minister Kim Jong-un of the DPRK.",
+        "d" * 16: "Ambassador Kim attended the ceremony.",
+    }
+    ex = {rid: extract_entities(text) for rid, text in texts.items()}
+    who, table = resolve_persons(ex)
+    assert len(who.ids) == len(table)  # one entry per person, none per (release, person)
+    ids = {rid: set(who.of(e["persons"]).values()) for rid, e in ex.items()}
+    assert ids["a" * 16] == ids["b" * 16] == {"roman-vassilenko"}
+    assert len(ids["c" * 16]) == 2
+    # "Kim" could be either of two people: a person of its own
+    assert not ids["d" * 16] & ids["c" * 16]
+    release_count = {p["person_id"]: p["release_count"] for p in table}
+    assert release_count["roman-vassilenko"] == 2

@@ -71,7 +71,8 @@ def test_key_follows_bytes_and_path(tmp_path):
     k0 = cache.file_key(f0)
     f0.path.write_bytes(f0.path.read_bytes() + b" ")
     assert cache.file_key(f0) != k0
-    assert cache.file_key(f1) != cache.file_key(stages.RawFile(f1.path, "other.txt", f1.size))
+    (raw / "other.txt").write_bytes(f1.path.read_bytes())  # same bytes, another path
+    assert cache.file_key(f1) != cache.file_key(stages.RawFile(raw, "other.txt", f1.size))
 
 
 def test_code_version_covers_extraction_and_reference():
@@ -79,6 +80,11 @@ def test_code_version_covers_extraction_and_reference():
     assert len(v) == 16
     src = "".join(cache._SOURCES)
     assert "normalise" in src and "extract" in src and "dates.py" in src
+    hashed = {rel for rel, _ in cache.source_files()}
+    assert {"extract/entities.py", "extract/interactions.py", "normalise/decode.py",
+            "dates.py"} <= hashed
+    # dataset-wide person resolution runs after the cache: editing it re-extracts nothing
+    assert "extract/resolve.py" not in hashed
 
 
 def _hold_lock(out: str, held, release) -> None:

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows import stages
+from flows import assemble, stages
 from flows.assemble import Spill, bucket_count, bucket_of
 from flows.publish import tables as tables_mod
 from flows.publish.publisher import with_flags
@@ -57,7 +57,8 @@ def test_buckets_are_ordered_ranges_of_release_ids():
     assert bucket_count(10_001, 10_000) == 2
 
 
-def test_spill_gives_each_bucket_sorted_with_every_row(tmp_path):
+def test_spill_gives_each_bucket_sorted_with_every_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(assemble, "_FLUSH_ROWS", 50)
     rng = random.Random(5)
     rids = [f"{rng.getrandbits(64):016x}" for _ in range(300)]
     spill = Spill(tmp_path, 4)
@@ -66,6 +67,8 @@ def test_spill_gives_each_bucket_sorted_with_every_row(tmp_path):
             {"amount_id": f"{rid}-{i}", "release_id": rid, "value": float(i),
              "currency": "USD", "surface": f"${i}", "start": i, "end": i + 2}
             for i in range(1, 4)]})
+        # the buffer is capped over all buckets: it does not grow with their number
+        assert sum(len(rows) for rows in spill._rows.values()) < 50
     spill.close()
     seen = []
     for bucket in spill:
@@ -131,3 +134,14 @@ def test_the_flow_process_keeps_large_blocks_in_mmap():
     from flows.memory import fix_mmap_threshold
 
     assert fix_mmap_threshold() or not sys.platform.startswith("linux")
+
+
+def test_the_flow_process_gives_arrow_memory_back():
+    from flows.memory import use_system_allocator
+
+    before = pa.default_memory_pool()
+    try:
+        use_system_allocator()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

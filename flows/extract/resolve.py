@@ -40,40 +40,61 @@ def _short_key(form: str) -> tuple[str | None, str]:
     return initial, names.key(tokens[-1].rstrip("."))
 
 
-def resolve_persons(extractions: Mapping[str, dict[str, Any]]) -> tuple[
-        dict[tuple[str, str], str], list[dict[str, Any]]]:
-    """({(release_id, local key): person_id}, persons table rows)."""
+class PersonIds:
+    """Who is who: the `person_id` of each person a release names, worked out again from the
+    release's own persons list and the dataset-wide groups. Nothing is kept per release, so
+    the memory does not grow with the corpus (a map keyed by (release, person) did: ~100 MB at
+    100,000 releases)."""
+
+    def __init__(self, ids: dict[Any, str], by_surname: dict[str, list[Any]]) -> None:
+        self.ids, self.by_surname = ids, by_surname
+
+    def group(self, p: dict[str, Any]) -> Any:
+        """The group key of one person of a release's `persons` list."""
+        if p["full"]:
+            return ("full", *_full_key(p["full"]))
+        form = max(p["forms"], key=lambda f: (len(f), f))
+        initial, skey = _short_key(form)
+        candidates = [gk for gk in self.by_surname.get(skey, [])
+                      if initial is None or names.key(initial) == gk[1][:1]]
+        return candidates[0] if len(candidates) == 1 else ("short", initial, skey)
+
+    def of(self, persons: list[dict[str, Any]]) -> dict[str, str]:
+        """local key -> person_id, for the persons of one release."""
+        return {p["local"]: self.ids[self.group(p)] for p in persons}
+
+
+def resolve_persons(extractions: Mapping[str, dict[str, Any]]
+                    ) -> tuple[PersonIds, list[dict[str, Any]]]:
+    """(who is who, persons table rows). Full names are grouped first, over every release;
+    short forms then join the one full-name group of their surname (and initial), if any."""
     groups: dict[Any, _Group] = {}
-    where: dict[tuple[str, str], Any] = {}
-    shorts: list[tuple[str, dict[str, Any]]] = []
+    with_shorts: list[str] = []
     for rid in sorted(extractions):
+        short = False
         for p in extractions[rid]["persons"]:
             if p["full"]:
-                gk = ("full", *_full_key(p["full"]))
-                g = groups.setdefault(gk, _Group())
+                g = groups.setdefault(("full", *_full_key(p["full"])), _Group())
                 g.forms.update(p["forms"])
                 g.full.update({f: n for f, n in p["forms"].items()
                                if len(f.split()) > 1 and not f.split()[0].endswith(".")})
                 g.roles.update(p["roles"])
                 g.releases.add(rid)
-                where[(rid, p["local"])] = gk
             else:
-                shorts.append((rid, p))
+                short = True
+        if short:
+            with_shorts.append(rid)
     by_surname: dict[str, list[Any]] = defaultdict(list)
     for gk in groups:
         by_surname[gk[2]].append(gk)
-    for rid, p in shorts:
-        form = max(p["forms"], key=lambda f: (len(f), f))
-        initial, skey = _short_key(form)
-        candidates = [gk for gk in by_surname.get(skey, [])
-                      if initial is None or names.key(initial) == gk[1][:1]]
-        gk = candidates[0] if len(candidates) == 1 else ("short", initial, skey)
-        g = groups.setdefault(gk, _Group())
-        g.forms.update(p["forms"])
-        g.roles.update(p["roles"])
-        g.releases.add(rid)
-        where[(rid, p["local"])] = gk
-    ids: dict[Any, str] = {}
+    resolver = PersonIds({}, by_surname)
+    for rid in with_shorts:
+        for p in extractions[rid]["persons"]:
+            if not p["full"]:
+                g = groups.setdefault(resolver.group(p), _Group())
+                g.forms.update(p["forms"])
+                g.roles.update(p["roles"])
+                g.releases.add(rid)
     taken: Counter = Counter()
     table = []
     for gk in sorted(groups, key=lambda k: (names.slug(groups[k].canonical()), str(k))):
@@ -81,23 +102,24 @@ def resolve_persons(extractions: Mapping[str, dict[str, Any]]) -> tuple[
         base = names.slug(g.canonical()) or "person"
         taken[base] += 1
         pid = base if taken[base] == 1 else f"{base}-{taken[base]}"
-        ids[gk] = pid
+        resolver.ids[gk] = pid
         table.append({"person_id": pid, "name": g.canonical(), "aliases": sorted(g.forms),
                       "roles": sorted(g.roles), "release_count": len(g.releases)})
-    return {k: ids[gk] for k, gk in where.items()}, table
+    return resolver, table
 
 
-def release_rows(r: dict[str, Any], ex: dict[str, Any], person_id: dict[tuple[str, str], str]
+def release_rows(r: dict[str, Any], ex: dict[str, Any], person_id: Mapping[str, str]
                  ) -> tuple[dict[str, list[dict[str, Any]]], set[str]]:
     """The child rows of one release (mentions, quotes, amounts, interactions) and the
     organisations taking part in it; fills the release's id lists (countries, organizations,
-    persons). Mentions come sorted by (start, end, entity_type)."""
+    persons). `person_id` maps the release's local person keys (`PersonIds.of`). Mentions come
+    sorted by (start, end, entity_type)."""
     rid = r["release_id"]
     mentions, quotes, amounts, interactions = [], [], [], []
     kinds: dict[str, set[str]] = defaultdict(set)
     for etype, eid, surface, start, end in ex["mentions"]:
         if etype == "person":
-            eid = person_id[(rid, eid)]
+            eid = person_id[eid]
         kinds[etype].add(eid)
         mentions.append({"release_id": rid, "entity_type": etype, "entity_id": eid,
                          "surface": surface, "start": start, "end": end})
@@ -108,14 +130,14 @@ def release_rows(r: dict[str, Any], ex: dict[str, Any], person_id: dict[tuple[st
     for i, q in enumerate(ex["quotes"], start=1):
         quotes.append({
             "quote_id": f"{rid}-{i}", "release_id": rid,
-            "person_id": person_id[(rid, q["speaker"])] if q["speaker"] else None,
+            "person_id": person_id[q["speaker"]] if q["speaker"] else None,
             "speaker_surface": q["speaker_surface"], "text": q["text"],
             "start": q["start"], "end": q["end"]})
     for i, x in enumerate(ex.get("interactions", []), start=1):
         interactions.append({
             "interaction_id": f"{rid}-{i}", "release_id": rid, "kind": x["kind"],
             "status": x["status"], "event_date": x["event_date"], "place": x["place"],
-            "participants": list(dict.fromkeys(person_id[(rid, p)]
+            "participants": list(dict.fromkeys(person_id[p]
                                                for p in x["participants"])),
             "countries": x["countries"], "organizations": x["organizations"],
             "evidence": x["evidence"], "start": x["start"], "end": x["end"]})
@@ -147,12 +169,13 @@ def build_tables(releases: list[dict[str, Any]], extractions: dict[str, dict[str
                  ) -> dict[str, list[dict[str, Any]]]:
     """persons, organizations, mentions, quotes, amounts and interactions, in memory; fills the
     releases' id lists. (A build streams the same functions release by release: flows.assemble.)"""
-    person_id, persons = resolve_persons(extractions)
+    who, persons = resolve_persons(extractions)
     tables: dict[str, list[dict[str, Any]]] = {
         "mentions": [], "quotes": [], "amounts": [], "interactions": []}
     org_releases: Counter = Counter()
     for r in sorted(releases, key=lambda r: r["release_id"]):
-        children, orgs = release_rows(r, extractions.get(r["release_id"], EMPTY), person_id)
+        ex = extractions.get(r["release_id"], EMPTY)
+        children, orgs = release_rows(r, ex, who.of(ex.get("persons", [])))
         for name, rows_ in children.items():
             tables[name] += rows_
         org_releases.update(orgs)
