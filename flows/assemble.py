@@ -138,7 +138,7 @@ def assemble_build(summaries: list[dict[str, Any]], kept: list[int],
     every per-release row in `spill` (`read(indices)` yields the full extraction results)."""
     release_ids = {summaries[i]["release_id"] for i in kept}
     who, persons = resolve_persons(_People({summaries[i]["release_id"]: summaries[i]
-                                                  for i in kept}))
+                                            for i in kept}))
     fixes, problems = corrections.load(raw_dir)
     problems += corrections.unknown(fixes, release_ids, quarantine)
     org_releases = assemble(read(kept), who, corrections.by_release(fixes), spill)

@@ -88,7 +88,7 @@ def resolve_persons(extractions: Mapping[str, dict[str, Any]]
     for gk in groups:
         by_surname[gk[2]].append(gk)
     resolver = PersonIds({}, by_surname)
-    for rid in with_shorts:
+    for rid in with_shorts:  # read again: nothing per release is kept between the passes
         for p in extractions[rid]["persons"]:
             if not p["full"]:
                 g = groups.setdefault(resolver.group(p), _Group())
