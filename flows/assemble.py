@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from flows import config, corrections, schema
+from flows.extract.interactions import extract_interactions
 from flows.extract.resolve import (
     EMPTY,
     PersonIds,
@@ -123,11 +124,30 @@ def assemble(entries: Iterable[tuple[int, dict[str, Any]]],
         ex = row.pop("_entities", EMPTY)
         for k in PRIVATE:
             row.pop(k, None)
+        fix = fixes.get(row["release_id"], [])
+        ex = _corrected_interactions(row, ex, fix)
         children, orgs = release_rows(row, ex, who.of(ex.get("persons", [])))
-        corrections.apply_row(row, fixes.get(row["release_id"], []))
+        corrections.apply_row(row, fix)
         spill.add(row["release_id"], {"releases": [row], **children})
         org_releases.update(orgs)
     return org_releases
+
+
+# What interactions fall back to: the release's date ("today", "on Wednesday") and its dateline.
+_INTERACTION_INPUTS = {"release_date", "dateline_place"}
+
+
+def _corrected_interactions(row: dict[str, Any], ex: dict[str, Any],
+                            fix: list[corrections.Correction]) -> dict[str, Any]:
+    """`ex` with the release's interactions extracted again when a correction changes what they
+    fall back to; otherwise `ex` as it is (a correction is rare, extraction is not cheap)."""
+    if "interactions" not in ex or not any(c.column in _INTERACTION_INPUTS for c in fix):
+        return ex
+    fixed = dict(row)
+    corrections.apply_row(fixed, fix)
+    return {**ex, "interactions": extract_interactions(
+        row["body"], ex, release_date=fixed["release_date"],
+        dateline_place=fixed["dateline_place"])}
 
 
 def assemble_build(summaries: list[dict[str, Any]], kept: list[int],

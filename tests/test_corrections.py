@@ -128,3 +128,33 @@ def test_good_corrections_are_published(prefect_server, tmp_path):
     df = pd.read_parquet(tmp_path / "output" / "releases.parquet").set_index("release_id")
     assert df.loc["b0c23503046fd971", "release_date"] == dt.date(2024, 7, 3)
     assert df.loc["23669724700e59b4", "date_source"] == "correction"
+
+
+def test_a_corrected_release_date_reaches_the_interactions_that_fall_back_to_it(tmp_path):
+    from flows.assemble import Spill, assemble
+    from flows.extract.resolve import resolve_persons
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "talks.txt").write_text(
+        "Kazakh and Swiss ministers held talks\n\n"
+        "ASTANA – Foreign Minister Murat Nurtleu held talks with Swiss Foreign Minister "
+        "Ignazio Cassis today. The sides discussed trade.\n", encoding="utf-8")
+    (entry,) = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
+    rid = entry["release_id"]
+    assert entry["release_date"] is None  # no date anywhere: "today" stays unknown
+    (before,) = entry["_entities"]["interactions"]
+    assert before["event_date"] is None and before["place"] == "Astana"
+    fix = [corrections.Correction(2, rid, "release_date", dt.date(2024, 5, 14), "checked",
+                                  "a.maintainer", dt.date(2025, 1, 15)),
+           corrections.Correction(3, rid, "dateline_place", "Almaty", "checked",
+                                  "a.maintainer", dt.date(2025, 1, 15))]
+    who, _ = resolve_persons({rid: entry["_entities"]})
+    spill = Spill(tmp_path / "spill", 1)
+    assemble([(0, entry)], who, {rid: fix}, spill)
+    spill.close()
+    (bucket,) = list(spill)
+    (row,) = bucket["interactions"].to_pylist()
+    assert row["event_date"] == dt.date(2024, 5, 14)  # "today" of the corrected release
+    assert row["place"] == "Almaty"
+    assert bucket["releases"].column("release_date").to_pylist() == [dt.date(2024, 5, 14)]
