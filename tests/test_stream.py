@@ -145,3 +145,17 @@ def test_the_flow_process_gives_arrow_memory_back():
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(before)
+
+
+def test_gx_does_not_fingerprint_the_frames(monkeypatch):
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    def refuse(df):
+        raise AssertionError("GX hashed a whole frame")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    rows = _quarantine_rows(30)
+    validation = Validation(["quarantine"], build_date=dt.date(2024, 1, 1), report_dir=None)
+    validation.run({"quarantine": arrow_table("quarantine", rows)})
+    outcome = validation.finish()
+    assert outcome.success and outcome.summary["rows"]["quarantine"] == 30
