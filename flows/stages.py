@@ -156,8 +156,9 @@ def plan_duplicates(
 
     Byte-identical files and bodies equal up to case and spacing form a group; groups whose bodies
     share at least `near_threshold` of their word shingles (`flows.dedup`: the same release
-    republished with other crawl noise) are merged. Of a group the release with the most metadata
-    is kept (then the first by path); the others go to quarantine with `duplicate_of`.
+    republished with other crawl noise) are merged with the kept one (`_stars`). Of a group the
+    release with the most metadata is kept (then the first by path); the others go to quarantine
+    with `duplicate_of`.
     """
     quarantine = [s["rejected"] for s in summaries if "rejected" in s]
     exact: dict[str, list[int]] = {}
@@ -170,13 +171,24 @@ def plan_duplicates(
     bodies = bodies_of(sorted(groups[g][0] for g in compared))
     near = dedup.near_duplicate_groups(
         _Bodies({g: bodies[groups[g][0]] for g in compared}, len(groups)), near_threshold, sigs)
+
+    def rank(g: int) -> tuple[int, str]:  # the order in which a group's files are kept
+        return min((-summaries[i]["score"], summaries[i]["source_file"]) for i in groups[g])
+
     merged_into: dict[int, int] = {}
-    for members, _ in near:
-        for m in members[1:]:
-            merged_into[m] = members[0]
-            groups[members[0]] = groups[members[0]] + groups[m]
+    for members, sims in near:
+        def similar(g: int, best: int, sims: dict[tuple[int, int], float] = sims) -> bool:
+            s = sims.get((min(g, best), max(g, best)))
+            if s is None:  # linked through others only: compare the two bodies themselves
+                s = dedup.similarity(bodies[groups[g][0]], bodies[groups[best][0]])
+            return s >= near_threshold
+
+        for star in _stars(members, rank, similar):
+            for m in star[1:]:
+                merged_into[m] = star[0]
+                groups[star[0]] = groups[star[0]] + groups[m]
     if near:  # near-duplicates' details compare each with the kept body
-        wanted = [i for members, _ in near for i in groups[members[0]] if i not in bodies]
+        wanted = [i for g in {*merged_into.values()} for i in groups[g] if i not in bodies]
         bodies.update(bodies_of(sorted(wanted)))
     kept_rows = []
     for gi, group in enumerate(groups):
@@ -203,6 +215,22 @@ def plan_duplicates(
     kept_rows.sort(key=lambda i: summaries[i]["release_id"])
     quarantine.sort(key=lambda r: r["source_file"])
     return kept_rows, quarantine
+
+
+def _stars(members: list[int], rank: Callable[[int], Any],
+           similar: Callable[[int, int], bool]) -> list[list[int]]:
+    """A connected group of near-duplicates, split around the releases that are kept: the
+    best-ranked with every member similar to it itself, then the same over the rest. In a
+    chain A ~ B ~ C where A and C differ, A keeps B and C stays a release of its own: a text is
+    quarantined only as a near-duplicate of the text that is kept."""
+    rest = sorted(members, key=rank)
+    out = []
+    while rest:
+        best, *others = rest
+        star = [best, *(g for g in others if similar(g, best))]
+        out.append(star)
+        rest = [g for g in others if g not in star]
+    return out
 
 
 def deduplicate(

@@ -72,6 +72,26 @@ def test_deduplicate_keeps_most_metadata():
     assert [x["detail"] for x in again_q] == [x["detail"] for x in quarantine]
 
 
+def test_a_chain_of_near_duplicates_is_not_merged_end_to_end():
+    # A ~ B and B ~ C at 0.86 (shifted by 15 of 200 words), but A ~ C only at 0.73
+    words = [f"w{i:03d}" for i in range(230)]
+
+    def text(shift: int) -> str:
+        return "Foreign ministers met in Astana\n\n" + " ".join(words[shift: shift + 200]) + "."
+
+    rows = _rows({"a.txt": text(0), "b.txt": text(15), "c.txt": text(30)})
+    body = {r["source_file"]: r["body"] for r in rows}
+    assert dedup.similarity(body["a.txt"], body["b.txt"]) >= dedup.THRESHOLD
+    assert dedup.similarity(body["b.txt"], body["c.txt"]) >= dedup.THRESHOLD
+    assert dedup.similarity(body["a.txt"], body["c.txt"]) < dedup.THRESHOLD
+    releases, quarantine = stages.deduplicate(rows)
+    # a.txt is kept (same metadata, first path) with its near-duplicate b.txt; c.txt is not
+    # a near-duplicate of a.txt, so it stays a release of its own
+    assert sorted(r["source_file"] for r in releases) == ["a.txt", "c.txt"]
+    (q,) = quarantine
+    assert q["source_file"] == "b.txt" and q["detail"].startswith("Near-duplicate of a.txt: 86%")
+
+
 def test_lsh_compares_few_pairs():
     """The quadratic risk is the number of candidate pairs: unrelated releases are not paired."""
     bodies = ["\n\n".join(paragraphs(i, n=6)) for i in range(2000)]
