@@ -36,8 +36,8 @@ class RawFile:
 
     @property
     def path(self) -> Path:
-        # made when needed: a build lists every file, and 100,000 Path objects held for the
-        # whole build were ~58 MB (measured), a third of that as root + rel
+        # made when needed: a build holds the list of every file to its end, and with a Path
+        # each it took 58 MB at 100,000 files, against 22 MB as root + rel (measured)
         return self.root / self.rel
 
 
