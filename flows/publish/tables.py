@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -115,16 +114,6 @@ class TableWriter:
         self._csv_file = (out_dir / f"{name}.csv").open("w", encoding="utf-8", newline="")
         self._csv_file.write(csv_row([f["name"] for f in self.fields]))
 
-    def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        buffer: list[dict[str, Any]] = []
-        for r in rows:
-            buffer.append(r)
-            if len(buffer) >= self.group:
-                self.write_arrow(arrow_table(self.name, buffer))
-                buffer = []
-        if buffer:
-            self.write_arrow(arrow_table(self.name, buffer))
-
     def write_arrow(self, table: pa.Table) -> None:
         """Rows already in an Arrow table of this schema (`arrow_table`)."""
         if not table.num_rows:
@@ -154,16 +143,12 @@ class TableWriter:
         self._csv_file.close()
 
 
-def write_table(name: str, rows: list[dict[str, Any]], out_dir: Path,
-                arrow: pa.Table | None = None) -> int:
-    """Write a table's Parquet and CSV files from its rows, or from `arrow`, the same rows as
-    an Arrow table (`arrow_table`), when the caller has built it already."""
+def write_table(name: str, rows: list[dict[str, Any]], out_dir: Path) -> int:
+    """Write a table's Parquet and CSV files from its rows in one piece (the build streams
+    buckets into a `TableWriter` instead; the bytes are the same)."""
     writer = TableWriter(name, out_dir)
     try:
-        if arrow is not None:
-            writer.write_arrow(arrow)
-        else:
-            writer.write(rows)
+        writer.write_arrow(arrow_table(name, rows))
     finally:
         writer.close()
     return writer.rows
