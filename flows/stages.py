@@ -172,8 +172,11 @@ def plan_duplicates(
     near = dedup.near_duplicate_groups(
         _Bodies({g: bodies[groups[g][0]] for g in compared}, len(groups)), near_threshold, sigs)
 
-    def rank(g: int) -> tuple[int, str]:  # the order in which a group's files are kept
-        return min((-summaries[i]["score"], summaries[i]["source_file"]) for i in groups[g])
+    def file_rank(i: int) -> tuple[int, str]:  # the order in which files are kept
+        return -summaries[i]["score"], summaries[i]["source_file"]
+
+    def rank(g: int) -> tuple[int, str]:  # a group ranks as its best file
+        return min(map(file_rank, groups[g]))
 
     merged_into: dict[int, int] = {}
     for members, sims in near:
@@ -194,7 +197,7 @@ def plan_duplicates(
     for gi, group in enumerate(groups):
         if gi in merged_into:
             continue
-        group.sort(key=lambda i: (-summaries[i]["score"], summaries[i]["source_file"]))
+        group.sort(key=file_rank)
         kept = summaries[group[0]]
         kept_rows.append(group[0])
         for d in group[1:]:
