@@ -26,7 +26,6 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from flows import config, corrections, schema
-from flows.extract.interactions import extract_interactions
 from flows.extract.resolve import (
     EMPTY,
     PersonIds,
@@ -35,7 +34,7 @@ from flows.extract.resolve import (
     resolve_persons,
 )
 from flows.publish.tables import arrow_table
-from flows.stages import PRIVATE, unpack_persons
+from flows.stages import PRIVATE, corrected_interactions, unpack_persons
 
 TABLES = ("releases", "mentions", "quotes", "amounts", "interactions")
 _FLUSH_ROWS = 2_000  # rows of one table (all buckets) buffered before they go to disk
@@ -125,29 +124,12 @@ def assemble(entries: Iterable[tuple[int, dict[str, Any]]],
         for k in PRIVATE:
             row.pop(k, None)
         fix = fixes.get(row["release_id"], [])
-        ex = _corrected_interactions(row, ex, fix)
+        ex = corrected_interactions(row, ex, fix)
         children, orgs = release_rows(row, ex, who.of(ex.get("persons", [])))
         corrections.apply_row(row, fix)
         spill.add(row["release_id"], {"releases": [row], **children})
         org_releases.update(orgs)
     return org_releases
-
-
-# What interactions fall back to: the release's date ("today", "on Wednesday") and its dateline.
-_INTERACTION_INPUTS = {"release_date", "dateline_place"}
-
-
-def _corrected_interactions(row: dict[str, Any], ex: dict[str, Any],
-                            fix: list[corrections.Correction]) -> dict[str, Any]:
-    """`ex` with the release's interactions extracted again when a correction changes what they
-    fall back to; otherwise `ex` as it is (a correction is rare, extraction is not cheap)."""
-    if "interactions" not in ex or not any(c.column in _INTERACTION_INPUTS for c in fix):
-        return ex
-    fixed = dict(row)
-    corrections.apply_row(fixed, fix)
-    return {**ex, "interactions": extract_interactions(
-        row["body"], ex, release_date=fixed["release_date"],
-        dateline_place=fixed["dateline_place"])}
 
 
 def assemble_build(summaries: list[dict[str, Any]], kept: list[int],

@@ -274,11 +274,34 @@ def entity_tables(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 def correct(raw_dir: Path, releases: list[dict[str, Any]],
             quarantine: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """Apply raw/corrections.csv to `releases`: (lines applied, problems naming file lines)."""
+    """Apply raw/corrections.csv to `releases`, before `entity_tables` as in a build: (lines
+    applied, problems naming file lines). A corrected date or dateline reaches the release's
+    interactions too (`corrected_interactions`)."""
     fixes, problems = corrections.load(raw_dir)
+    by_release = corrections.by_release(fixes)
+    for r in releases:
+        if "_entities" in r and (fix := by_release.get(r["release_id"])):
+            r["_entities"] = corrected_interactions(r, r["_entities"], fix)
     problems += corrections.apply(fixes, releases, quarantine)
     ids = {r["release_id"] for r in releases}
     return sum(c.release_id in ids for c in fixes), problems
+
+
+# What interactions fall back to: the release's date ("today", "on Wednesday") and its dateline.
+_INTERACTION_INPUTS = {"release_date", "dateline_place"}
+
+
+def corrected_interactions(row: dict[str, Any], ex: dict[str, Any],
+                            fix: list[corrections.Correction]) -> dict[str, Any]:
+    """`ex` with the release's interactions extracted again when a correction changes what they
+    fall back to; otherwise `ex` as it is (a correction is rare, extraction is not cheap)."""
+    if "interactions" not in ex or not any(c.column in _INTERACTION_INPUTS for c in fix):
+        return ex
+    fixed = dict(row)
+    corrections.apply_row(fixed, fix)
+    return {**ex, "interactions": extract_interactions(
+        row["body"], ex, release_date=fixed["release_date"],
+        dateline_place=fixed["dateline_place"])}
 
 
 def account(files: list[RawFile], release_files: list[str],

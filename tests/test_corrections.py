@@ -32,8 +32,8 @@ def _raw_with(tmp_path: Path, text: str) -> Path:
 def _pure_build(raw: Path):
     items = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
     releases, quarantine = stages.deduplicate(items)
-    stages.entity_tables(releases)
     applied, problems = stages.correct(raw, releases, quarantine)
+    stages.entity_tables(releases)
     return {r["source_file"][:3]: r for r in releases}, applied, problems
 
 
@@ -158,3 +158,22 @@ def test_a_corrected_release_date_reaches_the_interactions_that_fall_back_to_it(
     assert row["event_date"] == dt.date(2024, 5, 14)  # "today" of the corrected release
     assert row["place"] == "Almaty"
     assert bucket["releases"].column("release_date").to_pylist() == [dt.date(2024, 5, 14)]
+
+
+def test_the_in_memory_path_applies_corrections_to_interactions_as_a_build_does(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "talks.txt").write_text(
+        "Kazakh and Swiss ministers held talks\n\n"
+        "ASTANA – Foreign Minister Murat Nurtleu held talks with Swiss Foreign Minister "
+        "Ignazio Cassis today. The sides discussed trade.\n", encoding="utf-8")
+    (entry,) = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
+    (raw / "corrections.csv").write_text(
+        HEADER + f"{entry['release_id']},release_date,2024-05-14,checked,a.maintainer,"
+        "2025-01-15\n", encoding="utf-8")
+    items = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
+    releases, quarantine = stages.deduplicate(items)
+    assert stages.correct(raw, releases, quarantine) == (1, [])
+    (row,) = stages.entity_tables(releases)["interactions"]
+    assert row["event_date"] == dt.date(2024, 5, 14)  # "today" of the corrected release
+    assert releases[0]["release_date"] == dt.date(2024, 5, 14)
