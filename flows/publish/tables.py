@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -78,6 +79,8 @@ def _csv_cells(column: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArra
             int(v) if float(v).is_integer() else v, ftype) for v in column.to_pylist()],
             pa.string())])
     cells = pc.fill_null(cells, "")
+    if ftype in _NEVER_QUOTED:  # digits, signs, dashes, colons, points, letters only
+        return cells
     if _free_text(field):
         cells = pc.if_else(pc.match_substring_regex(cells, _FORMULA_RE),
                            pc.binary_join_element_wise("'", cells, ""), cells)
@@ -87,15 +90,35 @@ def _csv_cells(column: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArra
 
 
 _FORMULA_RE = "^[" + "".join(re.escape(c) for c in FORMULA_START) + "]"
+# Types whose CSV cells never hold a comma, quote or line end, nor start like a formula
+# (numbers: whole ones as integers, others as Python prints them; never negative here).
+_NEVER_QUOTED = {"integer", "date", "datetime", "boolean", "number"}
+
+
+def csv_bytes(table: pa.Table, fields: list[dict[str, Any]]) -> bytes:
+    """The CSV records (no header) of `table`, one per row, each ending in "\n", as UTF-8.
+    Made in Arrow: each chunk's records are one string buffer, taken as it is."""
+    if table.num_rows == 0:
+        return b""
+    cells = [_csv_cells(table.column(f["name"]), f) for f in fields]
+    lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    lines = pc.binary_join_element_wise(lines, "\n", "")
+    out = []
+    for chunk in lines.chunks:
+        if not len(chunk):
+            continue
+        # a chunk's records are contiguous in its data buffer, between its first and last
+        # offsets (a sliced chunk starts part-way into its buffers)
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        first, last = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        out.append(chunk.buffers()[2].slice(first, last - first))
+    return b"".join(out)
 
 
 def csv_text(table: pa.Table, fields: list[dict[str, Any]]) -> str:
-    """The CSV records (no header) of `table`, one per row, each ending in "\n"."""
-    if table.num_rows == 0:
-        return ""
-    cells = [_csv_cells(table.column(f["name"]), f) for f in fields]
-    lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
-    return "\n".join(lines.to_pylist()) + "\n"
+    """`csv_bytes` as text."""
+    return csv_bytes(table, fields).decode("utf-8")
 
 
 class TableWriter:
@@ -111,14 +134,14 @@ class TableWriter:
         self._pending: list[pa.Table] = []  # rows not yet in a row group
         self._pending_rows = 0
         self._parquet = pq.ParquetWriter(out_dir / f"{name}.parquet", self.arrow, **PARQUET_OPTIONS)
-        self._csv_file = (out_dir / f"{name}.csv").open("w", encoding="utf-8", newline="")
-        self._csv_file.write(csv_row([f["name"] for f in self.fields]))
+        self._csv_file = (out_dir / f"{name}.csv").open("wb")
+        self._csv_file.write(csv_row([f["name"] for f in self.fields]).encode())
 
     def write_arrow(self, table: pa.Table) -> None:
         """Rows already in an Arrow table of this schema (`arrow_table`)."""
         if not table.num_rows:
             return
-        self._csv_file.write(csv_text(table, self.fields))
+        self._csv_file.write(csv_bytes(table, self.fields))
         self.rows += table.num_rows
         self._pending.append(table)
         self._pending_rows += table.num_rows
