@@ -51,8 +51,8 @@ import sys, time
 t = time.perf_counter()
 from pathlib import Path
 from flows import stages
-files = stages.discover(Path(sys.argv[1]))[:1]
-stages.summarise(stages.extract_batch(stages.normalise_batch(files))[0])
+one = stages.RawFile(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+stages.summarise(stages.extract_batch(stages.normalise_batch([one]))[0])
 print("RESULT", time.perf_counter() - t)
 """
 
@@ -82,8 +82,8 @@ def measure(raw: Path, out: Path, sample: int) -> dict[str, float]:
         stages.summarise(r)
     m["extract_cpu_per_file"] = (time.process_time() - t) / len(part)
 
-    r = subprocess.run([run.PY, "-c", _WORKER, str(raw)], cwd=ROOT, capture_output=True,
-                       text=True, check=True)
+    r = subprocess.run([run.PY, "-c", _WORKER, str(raw), files[0].rel, str(files[0].size)],
+                       cwd=ROOT, capture_output=True, text=True, check=True)
     m["worker_start"] = float(r.stdout.split("RESULT")[-1])
 
     def list_and_hash() -> None:
