@@ -159,3 +159,29 @@ def test_gx_does_not_fingerprint_the_frames(monkeypatch):
     validation.run({"quarantine": arrow_table("quarantine", rows)})
     outcome = validation.finish()
     assert outcome.success and outcome.summary["rows"]["quarantine"] == 30
+
+
+def test_reference_frames_mark_broken_and_missing_references():
+    """The frames behind the foreign-key and list-reference expectations (made in Arrow): a
+    key that names nothing is False, a null key is null (not a broken reference), and each
+    list item is a row with its table row."""
+    from flows.publish.tables import arrow_table
+    from flows.validate.run import frames
+
+    quotes = arrow_table("quotes", [
+        {"quote_id": "q1", "release_id": "r1", "person_id": "p-known", "text": "a"},
+        {"quote_id": "q2", "release_id": "r-gone", "person_id": None, "text": "b"},
+        {"quote_id": "q3", "release_id": "r1", "person_id": "p-gone", "text": "c"}])
+    interactions = arrow_table("interactions", [
+        {"interaction_id": "i1", "release_id": "r1", "participants": ["p-known", "p-gone"]},
+        {"interaction_id": "i2", "release_id": "r1", "participants": []},
+        {"interaction_id": "i3", "release_id": "r1", "participants": ["p-known"]}])
+    ids = {"releases.release_id": {"r1"}, "releases": {"r1"},
+           "persons.person_id": {"p-known"}, "persons": {"p-known"}}
+    got = frames({"quotes": quotes, "interactions": interactions}, ids)
+    fk = got["quotes.fk"]
+    assert fk["release_id"].tolist() == [True, False, True]
+    assert fk["person_id"].tolist() == [True, None, False]
+    items = got["interactions.participants"]
+    assert items.to_dict("list") == {"row": [0, 0, 2], "value": ["p-known", "p-gone", "p-known"],
+                                     "exists": [True, False, True]}

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from flows import schema
 from flows.validate.suites import Rule, describe, expectation, rules
@@ -69,23 +70,29 @@ def frames(arrows: dict[str, pa.Table], ids: dict[str, set[str]] | None = None
     all in `arrows` (a build validates bucket by bucket: `Validation`)."""
     ids = {**keys(arrows), **(ids or {})}
     out: dict[str, pd.DataFrame] = {}
+    known = _Known(ids)
     for name, arrow in arrows.items():
         df = arrow.to_pandas()
         out[name] = df
         sch = schema.load(name)
         for f in sch["fields"]:
             if f["type"] == "list":
-                items = [(i, v) for i, vs in enumerate(df[f["name"]]) for v in vs]
-                frame = pd.DataFrame(items, columns=["row", "value"])
+                # in Arrow: a Python tuple per item was most of the time and garbage of a bucket
+                lists = arrow.column(f["name"])
+                items = pa.table({"row": pc.list_parent_indices(lists),
+                                  "value": pc.list_flatten(lists)})
                 if ref := f.get("x-itemConstraints", {}).get("reference"):
-                    frame["exists"] = frame["value"].isin(ids.get(ref, set()))
-                out[f"{name}.{f['name']}"] = frame
+                    items = items.append_column("exists", pc.is_in(
+                        items.column("value"), value_set=known(ref)))
+                out[f"{name}.{f['name']}"] = items.to_pandas()
         if sch.get("foreignKeys"):
             fk = pd.DataFrame(index=df.index)
             for key in sch["foreignKeys"]:
                 (col,), ref = key["fields"], key["reference"]
-                known = ids.get(f"{ref['resource']}.{ref['fields'][0]}", set())
-                fk[col] = df[col].map(lambda v, k=known: None if v is None or v != v else v in k)
+                values = arrow.column(col)
+                found = pc.is_in(values, value_set=known(f"{ref['resource']}.{ref['fields'][0]}"))
+                # null where the column is null: a missing reference is not a broken one
+                fk[col] = pc.if_else(pc.is_null(values), None, found).to_pandas()
             out[f"{name}.fk"] = fk
     for name in arrows:
         if name in DERIVED:
@@ -95,6 +102,18 @@ def frames(arrows: dict[str, pa.Table], ids: dict[str, set[str]] | None = None
                 derived[col] = fn(df, out) if len(df) else pd.Series(dtype="float64")
             out[f"{name}.derived"] = derived
     return out
+
+
+class _Known:
+    """The keys of a referenced table as an Arrow array, made once per batch of frames."""
+
+    def __init__(self, ids: dict[str, set[str]]) -> None:
+        self.ids, self.arrays = ids, {}
+
+    def __call__(self, ref: str) -> pa.Array:
+        if ref not in self.arrays:
+            self.arrays[ref] = pa.array(sorted(self.ids.get(ref, set())), pa.string())
+        return self.arrays[ref]
 
 
 def keys(arrows: dict[str, pa.Table]) -> dict[str, set[str]]:
