@@ -185,3 +185,30 @@ def test_reference_frames_mark_broken_and_missing_references():
     items = got["interactions.participants"]
     assert items.to_dict("list") == {"row": [0, 0, 2], "value": ["p-known", "p-gone", "p-known"],
                                      "exists": [True, False, True]}
+
+
+def test_validation_lets_go_of_the_frames_of_a_bucket(monkeypatch):
+    """GX's batch manager keeps the last frame of each batch: a bucket's frames must not live
+    on while the next bucket's are made (peak memory would grow with the buckets)."""
+    import gc
+    import weakref
+
+    from flows.publish.tables import arrow_table
+    from flows.validate import run
+
+    made: list[weakref.ref] = []
+    frames = run.frames
+
+    def watched(*args, **kwargs):
+        out = frames(*args, **kwargs)
+        made.extend(weakref.ref(df) for df in out.values())
+        return out
+
+    tables = {"persons": arrow_table("persons", [
+        {"person_id": "a-b", "name": "A B", "aliases": [], "roles": [], "mentions": 1,
+         "releases": 1}])}
+    validation = run.Validation(["persons"], build_date=dt.date(2025, 1, 1), report_dir=None)
+    monkeypatch.setattr(run, "frames", watched)
+    validation.run(tables)
+    gc.collect()
+    assert made and all(ref() is None for ref in made)
