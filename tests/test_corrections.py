@@ -130,16 +130,22 @@ def test_good_corrections_are_published(prefect_server, tmp_path):
     assert df.loc["23669724700e59b4", "date_source"] == "correction"
 
 
-def test_a_corrected_release_date_reaches_the_interactions_that_fall_back_to_it(tmp_path):
-    from flows.assemble import Spill, assemble
-    from flows.extract.resolve import resolve_persons
-
+def _undated_talks(tmp_path: Path) -> Path:
+    """raw/ with one release of talks held "today", with no date anywhere, in Astana."""
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "talks.txt").write_text(
         "Kazakh and Swiss ministers held talks\n\n"
         "ASTANA – Foreign Minister Murat Nurtleu held talks with Swiss Foreign Minister "
         "Ignazio Cassis today. The sides discussed trade.\n", encoding="utf-8")
+    return raw
+
+
+def test_a_corrected_release_date_reaches_the_interactions_that_fall_back_to_it(tmp_path):
+    from flows.assemble import Spill, assemble
+    from flows.extract.resolve import resolve_persons
+
+    raw = _undated_talks(tmp_path)
     (entry,) = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
     rid = entry["release_id"]
     assert entry["release_date"] is None  # no date anywhere: "today" stays unknown
@@ -161,12 +167,7 @@ def test_a_corrected_release_date_reaches_the_interactions_that_fall_back_to_it(
 
 
 def test_the_in_memory_path_applies_corrections_to_interactions_as_a_build_does(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "talks.txt").write_text(
-        "Kazakh and Swiss ministers held talks\n\n"
-        "ASTANA – Foreign Minister Murat Nurtleu held talks with Swiss Foreign Minister "
-        "Ignazio Cassis today. The sides discussed trade.\n", encoding="utf-8")
+    raw = _undated_talks(tmp_path)
     (entry,) = stages.extract_batch(stages.normalise_batch(stages.discover(raw)))
     (raw / "corrections.csv").write_text(
         HEADER + f"{entry['release_id']},release_date,2024-05-14,checked,a.maintainer,"
