@@ -13,7 +13,8 @@ A corrected row gets the flag `corrected`. Correcting `release_date` sets `date_
 `correction` and drops the flags that described the missing or contradictory date evidence
 (`date_missing`, `date_year_missing`, `date_conflict`); the soft checks of validation still run
 on the corrected date. Correcting `release_date` or `dateline_place` makes the build extract the
-release's interactions again (`flows.assemble`): their "today" dates and dateline places follow.
+release's interactions again (`flows.stages.corrected_interactions`): their "today" dates and
+dateline places follow.
 Any problem (unknown release or column, a value that does not parse for the column's type or
 breaks its constraints, two lines for the same release and column, a malformed line) is reported
 with its line number and makes validation fail: nothing is published until the file is fixed.

@@ -279,11 +279,13 @@ def correct(raw_dir: Path, releases: list[dict[str, Any]],
     interactions too (`corrected_interactions`)."""
     fixes, problems = corrections.load(raw_dir)
     by_release = corrections.by_release(fixes)
-    for r in releases:
-        if "_entities" in r and (fix := by_release.get(r["release_id"])):
+    for r in releases:  # as `flows.assemble.assemble` does, release by release
+        fix = by_release.get(r["release_id"], [])
+        if "_entities" in r:
             r["_entities"] = corrected_interactions(r, r["_entities"], fix)
-    problems += corrections.apply(fixes, releases, quarantine)
+        corrections.apply_row(r, fix)
     ids = {r["release_id"] for r in releases}
+    problems += corrections.unknown(fixes, ids, quarantine)
     return sum(c.release_id in ids for c in fixes), problems
 
 
