@@ -165,7 +165,6 @@ def test_reference_frames_mark_broken_and_missing_references():
     """The frames behind the foreign-key and list-reference expectations (made in Arrow): a
     key that names nothing is False, a null key is null (not a broken reference), and each
     list item is a row with its table row."""
-    from flows.publish.tables import arrow_table
     from flows.validate.run import frames
 
     quotes = arrow_table("quotes", [
@@ -193,7 +192,6 @@ def test_validation_lets_go_of_the_frames_of_a_bucket(monkeypatch):
     import gc
     import weakref
 
-    from flows.publish.tables import arrow_table
     from flows.validate import run
 
     made: list[weakref.ref] = []
@@ -205,8 +203,8 @@ def test_validation_lets_go_of_the_frames_of_a_bucket(monkeypatch):
         return out
 
     tables = {"persons": arrow_table("persons", [
-        {"person_id": "a-b", "name": "A B", "aliases": [], "roles": [], "mentions": 1,
-         "releases": 1}])}
+        {"person_id": "a-b", "name": "A B", "aliases": [], "roles": [],
+         "release_count": 1}])}
     validation = run.Validation(["persons"], build_date=dt.date(2025, 1, 1), report_dir=None)
     monkeypatch.setattr(run, "frames", watched)
     validation.run(tables)
